@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine (see README.md): `make up` and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: up install neo4j test lint stop clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+neo4j: install
+	$(BIN)/cibgraph neo4j install
+	$(BIN)/cibgraph neo4j start
+
+## The main job: Python packages, the local Neo4j, the demo investigation, the API on :8000.
+up: neo4j
+	$(BIN)/cibgraph serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+## The test command: lint, types, then the suite against a dedicated Neo4j test instance.
+test: lint
+	$(BIN)/cibgraph neo4j install
+	$(BIN)/pytest
+
+stop:
+	$(BIN)/cibgraph neo4j stop
+
+clean: stop
+	rm -rf $(VENV) .neo4j

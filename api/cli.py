@@ -1,0 +1,152 @@
+"""The `cibgraph` command line: the local Neo4j, the schema, the query library, the API."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph.driver import get_driver
+from graph.queries import QueryMode, get_query, registry
+from graph.schema import apply_schema
+from graph.server import LocalNeo4j, Neo4jServerError
+from graph.settings import get_settings
+
+app = typer.Typer(help="cibgraph: find and explain coordinated inauthentic networks in Neo4j.")
+neo4j_app = typer.Typer(help="Install and run the project's local Neo4j 5.26 server.")
+query_app = typer.Typer(help="The named Cypher queries of cypher/.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(query_app, name="query")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=1)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+
+
+@neo4j_app.command("install")
+def neo4j_install() -> None:
+    """Resolve Neo4j, its Browser, APOC and GDS from Maven Central (cached after the first run)."""
+    server = LocalNeo4j(get_settings())
+    try:
+        fresh = server.install()
+    except Neo4jServerError as exc:
+        raise _fail(str(exc)) from None
+    jars = (server.dist / "INSTALLED").read_text().split()
+    word = "installed" if fresh else "already installed"
+    console.print(f"Neo4j {word} in {server.dist} ({len(jars)} jars)")
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local instance (a no-op when it runs) and apply the schema."""
+    settings = get_settings()
+    server = LocalNeo4j(settings)
+    try:
+        started = server.start()
+    except Neo4jServerError as exc:
+        raise _fail(str(exc)) from None
+    apply_schema(get_driver(), database=settings.neo4j_database)
+    st = server.status()
+    word = "started" if started else "already running"
+    console.print(f"Neo4j {word} (pid {st.pid}): {st.bolt}, Browser at {st.http}")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Shut the local instance down cleanly."""
+    server = LocalNeo4j(get_settings())
+    stopped = server.stop()
+    console.print("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local instance runs, and where."""
+    st = LocalNeo4j(get_settings()).status()
+    if not st.running:
+        console.print(f"instance {st.instance}: not running (home {st.home})")
+        raise typer.Exit(code=3)
+    health = "answering" if st.answering else "not answering yet"
+    console.print(
+        f"instance {st.instance}: running, pid {st.pid}, {health}\n"
+        f"  Bolt    {st.bolt}\n  Browser {st.http}\n  home    {st.home}"
+    )
+
+
+@app.command("schema")
+def schema() -> None:
+    """Apply the constraints and indexes (idempotent)."""
+    settings = get_settings()
+    n = apply_schema(get_driver(), database=settings.neo4j_database)
+    console.print(f"schema applied ({n} statements)")
+
+
+@query_app.command("list")
+def query_list() -> None:
+    """List the named queries with what each answers."""
+    table = Table("name", "mode", "params", "answers")
+    for q in registry().values():
+        params = ", ".join(f"{k}: {v}" for k, v in q.params.items())
+        table.add_row(q.name, q.mode.value, params, q.answers)
+    console.print(table)
+
+
+@query_app.command("run")
+def query_run(
+    name: str,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="name=JSON value (or a plain string)")
+    ] = None,
+) -> None:
+    """Run a named query and print its rows as JSON lines."""
+    try:
+        q = get_query(name)
+    except KeyError as exc:
+        raise _fail(str(exc.args[0])) from None
+    params: dict[str, Any] = {}
+    for item in param or []:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise _fail(f"--param {item!r} is not name=value")
+        try:
+            params[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[key] = raw
+    try:
+        records = q.run(get_driver(), params)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    for r in records:
+        console.print_json(json.dumps(r.data(), default=str))
+    if q.mode is QueryMode.READ:
+        err.print(f"{len(records)} rows")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""The Neo4j layer: settings, the driver, the schema, the query registry and the local server."""

@@ -1,0 +1,80 @@
+"""Test fixtures: a dedicated local Neo4j test instance, its driver, and a clean database per test.
+
+The test instance has its own name, ports and data folder, so running the tests never touches a
+user's `main` instance. When Neo4j cannot be installed or started the whole session stops with a
+clear message: no test passes or skips without a real server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+# Pin the test instance before any settings are read; a user's NEO4J_* variables must not leak in.
+os.environ.update(
+    {
+        "NEO4J_URI": "neo4j://127.0.0.1:7688",
+        "NEO4J_USER": "neo4j",
+        "NEO4J_PASSWORD": "cibgraph-test",
+        "NEO4J_DATABASE": "neo4j",
+        "NEO4J_INSTANCE": "test",
+        "NEO4J_HTTP_PORT": "7475",
+        "NEO4J_HEAP": "1g",
+        "NEO4J_PAGECACHE": "512m",
+    }
+)
+
+import pytest
+from neo4j import Driver
+
+from graph.driver import close_driver, get_driver
+from graph.schema import apply_schema
+from graph.server import LocalNeo4j, Neo4jServerError
+from graph.settings import Settings, get_settings
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(settings: Settings) -> Iterator[LocalNeo4j]:
+    server = LocalNeo4j(settings)
+    try:
+        server.install()
+        started = server.start()
+    except Neo4jServerError as exc:
+        pytest.exit(f"the Neo4j test instance is unavailable: {exc}", returncode=3)
+    yield server
+    close_driver()
+    if started and not os.environ.get("CIBGRAPH_KEEP_TEST_NEO4J"):
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_server: LocalNeo4j, settings: Settings) -> Driver:
+    drv = get_driver(settings)
+    apply_schema(drv, database=settings.neo4j_database)
+    return drv
+
+
+@pytest.fixture()
+def db(driver: Driver, settings: Settings) -> Driver:
+    """The driver, on an empty database (schema kept)."""
+    # CALL { } IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
+    with driver.session(database=settings.neo4j_database) as session:
+        session.run(
+            "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+    return driver
+
+
+@pytest.fixture(scope="session")
+def data_dir(settings: Settings) -> Path:
+    """The shared real-data folder (CIBGRAPH_DATA_DIR, default ../shared/data)."""
+    d = settings.cibgraph_data_dir
+    if not d.is_dir():
+        pytest.fail(f"real data folder {d} is missing: set CIBGRAPH_DATA_DIR")
+    return d
