@@ -40,9 +40,7 @@ class Query:
     async def label_counts(self, info: strawberry.Info[Context, None]) -> list[LabelCount]:
         ctx = info.context
         records, _, _ = await ctx.driver.execute_query(
-            "CALL db.labels() YIELD label "
-            "CALL { WITH label MATCH (n) WHERE label IN labels(n) RETURN count(n) AS nodes } "
-            "RETURN label, nodes ORDER BY label",
+            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes ORDER BY label",
             routing_=RoutingControl.READ,
             database_=ctx.settings.neo4j_database,
         )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph.driver import get_driver
@@ -15,12 +18,25 @@ from graph.queries import QueryMode, get_query, registry
 from graph.schema import apply_schema
 from graph.server import LocalNeo4j, Neo4jServerError
 from graph.settings import get_settings
+from loaders.base import Loader, LoadError, LoadReport, run_load
+from loaders.shares import ObjectType, ShareEventsLoader
 
 app = typer.Typer(help="cibgraph: find and explain coordinated inauthentic networks in Neo4j.")
 neo4j_app = typer.Typer(help="Install and run the project's local Neo4j 5.26 server.")
 query_app = typer.Typer(help="The named Cypher queries of cypher/.")
+load_app = typer.Typer(help="Load source files into Neo4j (validated, idempotent, batched).")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(query_app, name="query")
+app.add_typer(load_app, name="load")
+
+EXIT_REJECTS = 2  # the load finished, but some rows went to a rejects file
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+RejectsDir = Annotated[
+    Path, typer.Option("--rejects-dir", help="Where rejected rows are written, one CSV per file.")
+]
+BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")]
+Paths = Annotated[list[Path], typer.Argument(help="Files to load (plain, .gz or .zip).")]
 
 console = Console()
 err = Console(stderr=True)
@@ -135,6 +151,77 @@ def query_run(
         console.print_json(json.dumps(r.data(), default=str))
     if q.mode is QueryMode.READ:
         err.print(f"{len(records)} rows")
+
+
+def run_loads(
+    loader: Loader, paths: list[Path], *, dry_run: bool, rejects_dir: Path, batch_size: int
+) -> list[LoadReport]:
+    """Load each file with a progress bar, print a summary table, and set the exit code."""
+    driver = None if dry_run else get_driver()
+    reports: list[LoadReport] = []
+    for path in paths:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.completed:,} rows"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(path.name, rate="", total=None)
+            started = time.perf_counter()
+
+            def tick(rows: int, task: TaskID = task, started: float = started) -> None:
+                rate = rows / max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+
+            try:
+                reports.append(
+                    run_load(
+                        loader,
+                        path,
+                        driver=driver,
+                        rejects_dir=rejects_dir,
+                        batch_size=batch_size,
+                        dry_run=dry_run,
+                        progress=tick,
+                    )
+                )
+            except LoadError as exc:
+                raise _fail(str(exc)) from None
+    table = Table("file", "read", "loaded", "rejected", "duplicates", "rows/s", "rejects")
+    for r in reports:
+        table.add_row(
+            r.path.name,
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_rejected:,}",
+            f"{r.duplicates:,}",
+            f"{r.rows_per_second:,.0f}",
+            str(r.rejects_path or "-"),
+        )
+    console.print(table)
+    if dry_run:
+        console.print("dry run: nothing was written")
+    if any(r.rows_rejected for r in reports):
+        raise typer.Exit(code=EXIT_REJECTS)
+    return reports
+
+
+@load_app.command("share-events")
+def load_share_events(
+    paths: Paths,
+    platform: Annotated[str, typer.Option(help="Platform of the accounts and posts.")] = "twitter",
+    object_type: Annotated[
+        ObjectType, typer.Option(help="What object_id names.", case_sensitive=False)
+    ] = ObjectType.POST,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 5_000,
+) -> None:
+    """Share events: object_id, account_id, content_id, timestamp_share (CooRTweet's shape)."""
+    loader = ShareEventsLoader(platform=platform, object_type=object_type)
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
 
 
 @app.command("serve")

@@ -12,14 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # Pin the test instance before any settings are read; a user's NEO4J_* variables must not leak in.
+# CIBGRAPH_TEST_INSTANCE / _BOLT_PORT / _HTTP_PORT let parallel checkouts use separate instances.
+_instance = os.environ.get("CIBGRAPH_TEST_INSTANCE", "test")
+_bolt = os.environ.get("CIBGRAPH_TEST_BOLT_PORT", "7688")
+_http = os.environ.get("CIBGRAPH_TEST_HTTP_PORT", "7475")
 os.environ.update(
     {
-        "NEO4J_URI": "neo4j://127.0.0.1:7688",
+        "NEO4J_URI": f"neo4j://127.0.0.1:{_bolt}",
         "NEO4J_USER": "neo4j",
         "NEO4J_PASSWORD": "cibgraph-test",
         "NEO4J_DATABASE": "neo4j",
-        "NEO4J_INSTANCE": "test",
-        "NEO4J_HTTP_PORT": "7475",
+        "NEO4J_INSTANCE": _instance,
+        "NEO4J_HTTP_PORT": _http,
         "NEO4J_HEAP": "1g",
         "NEO4J_PAGECACHE": "512m",
     }

@@ -3,5 +3,5 @@
 // params: key: string
 // mode: read
 MATCH (n {key: $key})
-OPTIONAL MATCH (n)-[:FROM_SOURCE]->(s:Source)
+OPTIONAL MATCH (s:Source) WHERE s.key IN n.sources
 RETURN labels(n) AS labels, properties(n) AS props, collect(s.key) AS sources

@@ -2,11 +2,7 @@
 // answers: how many nodes of each label does the database hold?
 // params: none
 // mode: read
-CALL db.labels() YIELD label
-CALL {
-  WITH label
-  MATCH (n) WHERE label IN labels(n)
-  RETURN count(n) AS nodes
-}
-RETURN label, nodes
+MATCH (n)
+UNWIND labels(n) AS label
+RETURN label, count(*) AS nodes
 ORDER BY label

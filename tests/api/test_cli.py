@@ -14,8 +14,8 @@ runner = CliRunner()
 def test_status_names_the_running_instance(neo4j_server: LocalNeo4j) -> None:
     result = runner.invoke(app, ["neo4j", "status"])
     assert result.exit_code == 0, result.output
-    assert "instance test: running" in result.output
-    assert "bolt://127.0.0.1:7688" in result.output
+    assert f"instance {neo4j_server.settings.neo4j_instance}: running" in result.output
+    assert f"bolt://127.0.0.1:{neo4j_server.settings.bolt_port}" in result.output
 
 
 def test_start_when_running_is_a_noop(neo4j_server: LocalNeo4j) -> None:

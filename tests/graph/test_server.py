@@ -40,7 +40,7 @@ def test_status_reports_the_running_instance(neo4j_server: LocalNeo4j, settings:
     st = neo4j_server.status()
     assert st.running is True
     assert st.answering is True
-    assert st.instance == "test"
+    assert st.instance == settings.neo4j_instance
     assert st.bolt == f"bolt://127.0.0.1:{settings.bolt_port}"
 
 

@@ -1,0 +1,360 @@
+"""The machinery every loader shares: file opening, header checks, rejects, batching and provenance.
+
+A loader is a `Loader` subclass with two methods: `parse` turns a file into `Item`s, `Reject`s and
+`Duplicate`s (checking the header before yielding anything), and `write` sends one batch of items
+to Neo4j in one transaction through named queries of `cypher/load/`. `run_load` does the rest:
+it hashes the file, streams it in constant memory, writes rejects with their line and reason,
+shows progress, and records a `Source` node with the counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import logging
+import sys
+import time
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+from neo4j import Driver, ManagedTransaction
+
+from graph.queries import get_query
+from graph.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+csv.field_size_limit(sys.maxsize)
+
+
+class LoadError(ValueError):
+    """A file that cannot be loaded at all (wrong header, unreadable archive): nothing written."""
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A row that could not be loaded, with where it is and why."""
+
+    line: int
+    field: str
+    reason: str
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A row identical to one already read from the same file (reported, not rejected)."""
+
+    line: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to write, ready for a write query: `kind` selects the queries it goes to."""
+
+    kind: str
+    row: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A valid row of the file and the items it gives (an account, a share, a post ...)."""
+
+    line: int
+    items: tuple[Item, ...]
+
+
+Parsed = Accepted | Reject | Duplicate
+
+
+@dataclass
+class LoadReport:
+    """What a load did: the summary printed by the CLI and stored on the `Source` node."""
+
+    path: Path
+    loader: str
+    sha256: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duplicates: int = 0
+    rejects_path: Path | None = None
+    dry_run: bool = False
+    seconds: float = 0.0
+    written: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def source_key(self) -> str:
+        return f"sha256:{self.sha256}"
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_read / self.seconds if self.seconds > 0 else 0.0
+
+
+class RejectsFile:
+    """A CSV of rejected rows (`file, line, field, reason, raw`), created on the first reject."""
+
+    COLUMNS = ("file", "line", "field", "reason", "raw")
+
+    def __init__(self, directory: Path, source: Path) -> None:
+        self.path = directory / f"{source.name}.rejects.csv"
+        self.source = source
+        self.count = 0
+        self._fh: TextIO | None = None
+        self._writer: Any = None
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path.unlink(missing_ok=True)  # a rerun reports its own rejects only
+
+    def add(self, reject: Reject) -> None:
+        if self._fh is None:
+            self._fh = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(self.COLUMNS)
+        self._writer.writerow(
+            (str(self.source), reject.line, reject.field, reject.reason, reject.raw[:2000])
+        )
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@contextmanager
+def open_text(path: Path) -> Iterator[TextIO]:
+    """Open a plain, `.gz` or `.zip` (single data member) text file for streaming CSV reads."""
+    if not path.is_file():
+        raise LoadError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        try:
+            with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as fh:
+                yield fh
+        except (gzip.BadGzipFile, EOFError) as exc:
+            raise LoadError(f"{path}: not a readable gzip file ({exc})") from None
+    elif suffix == ".zip":
+        try:
+            zf = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:
+            raise LoadError(f"{path}: not a readable zip file ({exc})") from None
+        with zf:
+            members = [
+                i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX")
+            ]
+            if len(members) != 1:
+                names = ", ".join(i.filename for i in members) or "none"
+                raise LoadError(f"{path}: expected one file inside the zip, found: {names}")
+            with zf.open(members[0]) as raw:
+                yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            yield fh
+
+
+def data_name(path: Path) -> str:
+    """The file's name without compression and format suffixes (`a_users.csv.gz` → `a_users`)."""
+    name = path.name
+    for suffix in (".gz", ".zip", ".csv", ".jsonl", ".json", ".tsv"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def read_csv_rows(
+    fh: TextIO, path: Path, *, required: Sequence[str], optional: Sequence[str] = ()
+) -> Iterator[tuple[int, dict[str, str] | Reject]]:
+    """Yield `(line, row)` for each record, or `(line, Reject)` for a record of the wrong width.
+
+    The header is checked before anything is yielded: a missing required column, or a column
+    that is neither required nor optional, raises `LoadError` naming the expected columns.
+    `line` is the physical line where the record starts (records may span lines).
+    """
+    reader = csv.reader(fh)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise LoadError(
+            f"{path}: the file is empty; expected columns: {', '.join(required)}"
+        ) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise LoadError(f"{path}: cannot read the header as UTF-8 CSV ({exc})") from None
+    header = [h.strip() for h in header]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required and c not in optional]
+    if missing or unknown or len(set(header)) != len(header):
+        problems = []
+        if missing:
+            problems.append(f"missing {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unexpected {', '.join(unknown)}")
+        if len(set(header)) != len(header):
+            problems.append("repeated column names")
+        raise LoadError(
+            f"{path}: wrong header ({'; '.join(problems)}); expected columns: "
+            f"{', '.join(required)}" + (f" (optional: {', '.join(optional)})" if optional else "")
+        )
+    width = len(header)
+    line = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, Reject(line, "", f"unreadable CSV record: {exc}")
+            line = reader.line_num + 1
+            continue
+        start, line = line, reader.line_num + 1
+        if not record:
+            continue  # a blank line
+        if len(record) != width:
+            raw = ",".join(record)
+            yield start, Reject(start, "", f"{len(record)} fields, expected {width}", raw)
+            continue
+        yield start, dict(zip(header, record, strict=True))
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse an ISO date/time or epoch seconds as an aware UTC datetime (naive means UTC)."""
+    t = text.strip()
+    if not t:
+        raise ValueError("empty timestamp")
+    if t.lstrip("-").replace(".", "", 1).isdigit():
+        return datetime.fromtimestamp(float(t), tz=UTC)
+    dt = datetime.fromisoformat(t.replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
+
+
+class Loader(ABC):
+    """One kind of source file. Subclasses name their write queries per item kind."""
+
+    name: ClassVar[str]
+    # item kind → named queries (in `cypher/`) run in order, in one transaction per batch.
+    queries: ClassVar[dict[str, tuple[str, ...]]]
+
+    @abstractmethod
+    def parse(self, path: Path) -> Iterator[Parsed]:
+        """Yield one result per row; raise `LoadError` before yielding anything on a bad file."""
+
+    def write(self, tx: ManagedTransaction, items: Sequence[Item], params: dict[str, Any]) -> None:
+        """Write one batch: for each item kind, its queries over that kind's rows."""
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for item in items:
+            by_kind.setdefault(item.kind, []).append(item.row)
+        for kind, names in self.queries.items():
+            rows = by_kind.get(kind)
+            if not rows:
+                continue
+            for name in names:
+                q = get_query(name)
+                tx.run(q.text, {"rows": rows, **params}).consume()
+
+
+Progress = Callable[[int], None]
+
+
+def run_load(
+    loader: Loader,
+    path: Path,
+    *,
+    driver: Driver | None,
+    rejects_dir: Path,
+    batch_size: int = 5_000,
+    dry_run: bool = False,
+    database: str | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load one file with `loader`; return what was read, loaded, rejected and duplicated.
+
+    Items are written in batches, each one managed (retried) transaction of idempotent MERGEs,
+    so a load interrupted midway ends with the same graph when simply run again.
+    """
+    if not dry_run and driver is None:
+        raise ValueError("a driver is required unless dry_run")
+    t0 = time.perf_counter()
+    report = LoadReport(path=path, loader=loader.name, sha256=file_sha256(path), dry_run=dry_run)
+    now = datetime.now(UTC)
+    params: dict[str, Any] = {"source": report.source_key, "now": now}
+    rejects = RejectsFile(rejects_dir, path)
+    db = database or get_settings().neo4j_database
+    batch: list[Item] = []
+
+    def flush() -> None:
+        if batch and not dry_run:
+            assert driver is not None
+            with driver.session(database=db) as session:
+                session.execute_write(loader.write, batch, params)
+        for item in batch:
+            report.written[item.kind] = report.written.get(item.kind, 0) + 1
+        batch.clear()
+
+    rows_in_batch = 0
+    try:
+        for parsed in loader.parse(path):
+            report.rows_read += 1
+            if isinstance(parsed, Accepted):
+                report.rows_loaded += 1
+                batch.extend(parsed.items)
+                rows_in_batch += 1
+                if rows_in_batch >= batch_size:
+                    flush()
+                    rows_in_batch = 0
+            elif isinstance(parsed, Reject):
+                rejects.add(parsed)
+            else:
+                report.duplicates += 1
+            if progress is not None and report.rows_read % 1000 == 0:
+                progress(report.rows_read)
+        flush()
+    finally:
+        rejects.close()
+    report.rows_rejected = rejects.count
+    report.rejects_path = rejects.path if rejects.count else None
+    report.seconds = time.perf_counter() - t0
+    if progress is not None:
+        progress(report.rows_read)
+    if not dry_run:
+        assert driver is not None
+        _record_source(driver, report, now, db)
+    return report
+
+
+def _record_source(driver: Driver, report: LoadReport, now: datetime, database: str) -> None:
+    q = get_query("load/source")
+    q.run(
+        driver,
+        {
+            "key": report.source_key,
+            "props": {
+                "name": report.path.name,
+                "path": str(report.path),
+                "sha256": report.sha256,
+                "loader": report.loader,
+                "loaded_at": now,
+                "rows_read": report.rows_read,
+                "rows_loaded": report.rows_loaded,
+                "rows_rejected": report.rows_rejected,
+                "duplicates": report.duplicates,
+            },
+        },
+        database=database,
+    )
