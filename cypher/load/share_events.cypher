@@ -8,8 +8,8 @@
 UNWIND $rows AS row
 MERGE (a:Account {key: row.account_key})
   ON CREATE SET a.platform = row.platform, a.platform_id = row.platform_id,
-                a.hashed = row.hashed, a.first_seen = $now
-SET a.last_seen = $now,
+                a.hashed = row.hashed, a.first_loaded_at = $now
+SET a.last_loaded_at = $now,
     a.sources = CASE WHEN $source IN coalesce(a.sources, []) THEN a.sources
                      ELSE coalesce(a.sources, []) + $source END
 WITH a, row
@@ -29,11 +29,11 @@ CALL (row) {
   WITH row WHERE row.object_label = 'Domain'
   MERGE (o:Domain {key: row.object_key}) RETURN o
 }
-SET o.first_seen = coalesce(o.first_seen, $now), o.last_seen = $now,
+SET o.first_loaded_at = coalesce(o.first_loaded_at, $now), o.last_loaded_at = $now,
     o.sources = CASE WHEN $source IN coalesce(o.sources, []) THEN o.sources
                      ELSE coalesce(o.sources, []) + $source END
 MERGE (a)-[s:SHARED {content_id: row.content_id, at: row.at}]->(o)
-  ON CREATE SET s.first_seen = $now
-SET s.last_seen = $now,
+  ON CREATE SET s.first_loaded_at = $now
+SET s.last_loaded_at = $now,
     s.sources = CASE WHEN $source IN coalesce(s.sources, []) THEN s.sources
                      ELSE coalesce(s.sources, []) + $source END
