@@ -15,11 +15,12 @@ from loaders.base import (
     Loader,
     Parsed,
     Reject,
+    epoch_ms,
     open_text,
     parse_utc,
     read_csv_rows,
 )
-from loaders.ids import account_key, is_hashed_id, object_key
+from loaders.ids import account_key, domain_of, is_hashed_id, object_key
 
 COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
 
@@ -38,7 +39,12 @@ class ShareEventsLoader(Loader):
     """One row per share of an object by an account in a post (`content_id`) at a time."""
 
     name: ClassVar[str] = "share-events"
-    queries: ClassVar[dict[str, tuple[str, ...]]] = {"share": ("load/share_events",)}
+    queries: ClassVar[dict[str, tuple[str, ...]]] = {
+        "account": ("load/share_accounts",),
+        "object": ("load/share_objects",),
+        "url_domain": ("load/url_domains",),
+        "share": ("load/share_events",),
+    }
 
     def __init__(self, *, platform: str = "twitter", object_type: ObjectType = ObjectType.POST):
         self.platform = platform
@@ -72,17 +78,35 @@ class ShareEventsLoader(Loader):
             return Reject(line, "timestamp_share", f"not a timestamp: {exc}", raw)
         try:
             obj = object_key(self.object_type.value, self.platform, rec["object_id"])
+            extra = (
+                (Item("url_domain", {"url": obj, "domain": domain_of(obj)}),)
+                if self.object_type is ObjectType.URL
+                else ()
+            )
         except ValueError as exc:
             return Reject(line, "object_id", str(exc), raw)
         account_id = rec["account_id"].strip()
-        row = {
-            "account_key": account_key(self.platform, account_id),
+        key = account_key(self.platform, account_id)
+        label = self.object_type.value
+        account = {
+            "key": key,
             "platform": self.platform,
             "platform_id": account_id,
             "hashed": is_hashed_id(self.platform, account_id),
-            "object_label": self.object_type.value,
+        }
+        share = {
+            "account_key": key,
+            "object_label": label,
             "object_key": obj,
             "content_id": rec["content_id"].strip(),
-            "at": at,
+            "at_ms": epoch_ms(at),
         }
-        return Accepted(line, (Item("share", row),))
+        return Accepted(
+            line,
+            (
+                Item("account", account),
+                Item("object", {"label": label, "key": obj}),
+                *extra,
+                Item("share", share),
+            ),
+        )

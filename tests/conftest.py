@@ -70,7 +70,7 @@ def db(driver: Driver, settings: Settings) -> Driver:
     # CALL { } IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
     with driver.session(database=settings.neo4j_database) as session:
         session.run(
-            "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         ).consume()
     return driver
 
