@@ -19,7 +19,11 @@ from graph.schema import apply_schema
 from graph.server import LocalNeo4j, Neo4jServerError
 from graph.settings import get_settings
 from loaders.base import Loader, LoadError, LoadReport, run_load
+from loaders.bundle import BundleLoader, bundle_files
+from loaders.demo import DEFAULT_OUT, DEFAULT_SEED, MANIFEST, MAX_SCALE
+from loaders.demo import generate as generate_demo
 from loaders.shares import ObjectType, ShareEventsLoader
+from loaders.twitter_io import TwitterIOLoader
 
 app = typer.Typer(help="cibgraph: find and explain coordinated inauthentic networks in Neo4j.")
 neo4j_app = typer.Typer(help="Install and run the project's local Neo4j 5.26 server.")
@@ -222,6 +226,152 @@ def load_share_events(
     """Share events: object_id, account_id, content_id, timestamp_share (CooRTweet's shape)."""
     loader = ShareEventsLoader(platform=platform, object_type=object_type)
     run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("twitter-io")
+def load_twitter_io(
+    paths: Paths,
+    campaign: Annotated[
+        str | None,
+        typer.Option(help="Campaign label for every file (default: the file-name prefix)."),
+    ] = None,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 5_000,
+) -> None:
+    """Twitter/X information-operation archives: users and tweets files (told by their header)."""
+    try:
+        loader = TwitterIOLoader(campaign=campaign)
+        for path in paths:  # every file must name its campaign before any is loaded
+            loader.campaign_for(path)
+    except LoadError as exc:
+        raise _fail(str(exc)) from None
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("bundle")
+def load_bundle(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Bundle folders, or files named <kind>.csv|.jsonl[.gz]."),
+    ],
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 5_000,
+) -> None:
+    """Our investigation bundle (docs/bundle.md): entities first, then the links between them."""
+    try:
+        files = bundle_files(paths)
+    except LoadError as exc:
+        raise _fail(str(exc)) from None
+    run_loads(
+        BundleLoader(), files, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size
+    )
+
+
+demo_app = typer.Typer(help="A seeded synthetic investigation to explore and test with.")
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("generate")
+def demo_generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the bundle (files replaced).")] = (
+        DEFAULT_OUT
+    ),
+    seed: Annotated[int, typer.Option(help="Same seed and scale, byte-identical files.")] = (
+        DEFAULT_SEED
+    ),
+    scale: Annotated[
+        float, typer.Option(min=0.001, max=MAX_SCALE, help="Multiplies every count.")
+    ] = 1.0,
+) -> None:
+    """Write a synthetic network modelled on the 2019 Hong Kong case, with its answer key."""
+    report = generate_demo(out=out, seed=seed, scale=scale)
+    table = Table("file", "rows")
+    for name, rows in report.rows.items():
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+    truth = ", ".join(f"{group} {n:,}" for group, n in report.truth.items())
+    console.print(f"truth.csv groups: {truth}")
+    console.print(f"wrote {report.out} (seed {seed}, scale {scale:g}) in {report.seconds:.1f} s")
+
+
+DEMO_SHARES = (
+    ("shares/posts.csv", ObjectType.POST),
+    ("shares/urls.csv", ObjectType.URL),
+    ("shares/hashtags.csv", ObjectType.HASHTAG),
+)
+
+
+@demo_app.command("load")
+def demo_load(
+    out: Annotated[Path, typer.Option("--out", help="The demo folder.")] = DEFAULT_OUT,
+    seed: Annotated[int, typer.Option(help="Seed, if the demo must be generated.")] = DEFAULT_SEED,
+    scale: Annotated[float, typer.Option(min=0.001, max=MAX_SCALE)] = 1.0,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 5_000,
+) -> None:
+    """Generate the demo unless it is there with this seed and scale, then load all of it."""
+    manifest = out / MANIFEST
+    current = json.loads(manifest.read_text()) if manifest.is_file() else {}
+    if (current.get("seed"), current.get("scale")) != (seed, scale):
+        demo_generate(out=out, seed=seed, scale=scale)
+    started = time.perf_counter()
+    run_loads(
+        BundleLoader(),
+        bundle_files([out / "bundle"]),
+        dry_run=False,
+        rejects_dir=rejects_dir,
+        batch_size=batch_size,
+    )
+    for name, object_type in DEMO_SHARES:
+        run_loads(
+            ShareEventsLoader(object_type=object_type),
+            [out / name],
+            dry_run=False,
+            rejects_dir=rejects_dir,
+            batch_size=batch_size,
+        )
+    console.print(f"demo loaded from {out} in {time.perf_counter() - started:.1f} s")
+
+
+detect_app = typer.Typer(help="Detect coordination and write it, with its run, into the graph.")
+app.add_typer(detect_app, name="detect")
+
+
+@detect_app.command("coordination")
+def detect_coordination_command(
+    time_window: Annotated[
+        int, typer.Option("--time-window", min=0, help="Seconds between two shares (inclusive).")
+    ],
+    min_participation: Annotated[
+        int, typer.Option("--min-participation", min=1, help="Share events an account needs.")
+    ],
+    edge_weight: Annotated[
+        float,
+        typer.Option("--edge-weight", min=0.0, max=1.0, help="Quantile of weights to flag above."),
+    ] = 0.5,
+) -> None:
+    """Coordinated sharing as CooRTweet 2.1 defines it, written as COORDINATED_WITH edges."""
+    from graph.detection.coordination import detect_coordination, write_coordination
+
+    driver = get_driver()
+    started = time.perf_counter()
+    result = detect_coordination(
+        driver,
+        time_window=time_window,
+        min_participation=min_participation,
+        edge_weight=edge_weight,
+    )
+    run = write_coordination(driver, result)
+    quantile = "-" if result.weight_quantile is None else f"{result.weight_quantile:g}"
+    console.print(f"run {run.run_id}")
+    console.print(f"  share events read  {result.share_events:,}")
+    console.print(f"  coordinated pairs  {result.coordinated_pairs:,}")
+    console.print(f"  accounts           {run.accounts:,}")
+    console.print(f"  edges              {run.edges:,}")
+    console.print(f"  above quantile {quantile:<4}{result.edges_above_threshold:,}")
+    console.print(f"  seconds            {time.perf_counter() - started:.2f}")
 
 
 @app.command("serve")

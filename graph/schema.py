@@ -42,6 +42,7 @@ class RelType(StrEnum):
     MEMBER_OF = "MEMBER_OF"
     USED_IP = "USED_IP"
     IN_SUBNET = "IN_SUBNET"
+    POSTED = "POSTED"
     SHARED = "SHARED"
     RETWEETED = "RETWEETED"
     REPLIED_TO = "REPLIED_TO"
