@@ -20,6 +20,7 @@ neo4j: install
 
 ## The main job: Python packages, the local Neo4j, the demo investigation, the API on :8000.
 up: neo4j
+	$(BIN)/cibgraph demo load
 	$(BIN)/cibgraph serve
 
 lint: install
