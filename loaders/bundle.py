@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -129,8 +130,17 @@ def _reject(line: int, exc: ValidationError, raw: str) -> Reject:
 
 
 def _fields(row: BundleRow) -> dict[str, Any]:
-    """Every field of the row, `None` where the file gave no value."""
-    return {name: getattr(row, name) for name in type(row).model_fields}
+    """Every field of the row, `None` where the file gave no value; times as ISO strings.
+
+    The queries turn the strings back into datetimes: the driver packs a string about four
+    times faster than a datetime, which otherwise dominates load time.
+    """
+    values = {name: getattr(row, name) for name in type(row).model_fields}
+    return {k: _iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def _entity(row: AccountRow | PageRow | GroupRow) -> dict[str, Any]:
@@ -184,7 +194,7 @@ def _group_members(row: GroupMemberRow) -> dict[str, Any]:
         **_member(row.platform, row.account_id),
         "group_key": account_key(row.platform, row.group_id),
         "group_id": row.group_id,
-        "joined_at": row.joined_at,
+        "joined_at": _iso(row.joined_at),
     }
 
 
@@ -213,8 +223,8 @@ def _ip_logins(row: IpLoginRow) -> dict[str, Any]:
         "ip": row.ip,
         "ip_version": _ip_version(row.ip),
         "subnet": subnet_of(row.ip),
-        "first_seen": row.first_seen,
-        "last_seen": row.last_seen,
+        "first_seen": _iso(row.first_seen),
+        "last_seen": _iso(row.last_seen),
         "count": row.count,
         "access": row.access,
     }

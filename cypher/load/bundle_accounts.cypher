@@ -5,7 +5,9 @@
 // Each row: key, platform, platform_id, hashed, handle, name, description, location,
 // profile_url, created_at, followers, following, language, client (null when not given: a
 // missing value never erases one that another source gave).
-UNWIND $rows AS row
+// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+UNWIND $rows AS raw
+WITH raw {.*, created_at: datetime(raw.created_at)} AS row
 MERGE (a:Account {key: row.key})
   ON CREATE SET a.first_loaded_at = $now
 SET a.platform = row.platform, a.platform_id = row.platform_id, a.hashed = row.hashed,

@@ -4,7 +4,9 @@
 // mode: write
 // Each row: platform, account_key, account_id, hashed, group_key, group_id, joined_at (or null).
 // MEMBER_OF keeps the earliest joined_at any load gave.
-UNWIND $rows AS row
+// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+UNWIND $rows AS raw
+WITH raw {.*, joined_at: datetime(raw.joined_at)} AS row
 MERGE (a:Account {key: row.account_key})
   ON CREATE SET a.platform = row.platform, a.platform_id = row.account_id, a.hashed = row.hashed,
                 a.first_loaded_at = $now

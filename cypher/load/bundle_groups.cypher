@@ -4,7 +4,9 @@
 // mode: write
 // Each row: key, platform, platform_id, name, description, created_at, members (null when not
 // given: a missing value never erases one that another source gave).
-UNWIND $rows AS row
+// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+UNWIND $rows AS raw
+WITH raw {.*, created_at: datetime(raw.created_at)} AS row
 MERGE (g:Group {key: row.key})
   ON CREATE SET g.first_loaded_at = $now
 SET g.platform = row.platform, g.platform_id = row.platform_id,

@@ -6,7 +6,9 @@
 // last_seen, count, access. USED_IP keeps the earliest first_seen and the latest last_seen of
 // every load; count and access come from the row with the latest last_seen (the later row on a
 // tie), so loading files again, or in another order, ends with the same edge.
-UNWIND $rows AS row
+// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+UNWIND $rows AS raw
+WITH raw {.*, first_seen: datetime(raw.first_seen), last_seen: datetime(raw.last_seen)} AS row
 MERGE (a:Account {key: row.account_key})
   ON CREATE SET a.platform = row.platform, a.platform_id = row.account_id, a.hashed = row.hashed,
                 a.first_loaded_at = $now

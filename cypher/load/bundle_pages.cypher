@@ -4,7 +4,9 @@
 // mode: write
 // Each row: key, platform, platform_id, name, description, created_at, followers (null when not
 // given: a missing value never erases one that another source gave).
-UNWIND $rows AS row
+// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+UNWIND $rows AS raw
+WITH raw {.*, created_at: datetime(raw.created_at)} AS row
 MERGE (p:Page {key: row.key})
   ON CREATE SET p.first_loaded_at = $now
 SET p.platform = row.platform, p.platform_id = row.platform_id,
