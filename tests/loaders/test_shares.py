@@ -123,3 +123,34 @@ def test_cli_exit_code_says_whether_rows_were_rejected(db: Driver, tmp_path: Pat
     missing = runner.invoke(app, [*args, str(tmp_path / "nope.csv")])
     assert missing.exit_code == 1
     assert "no such file" in missing.output
+
+
+class _Interrupt(Exception):
+    """Stands for Ctrl-C arriving midway through a load."""
+
+
+def test_interrupted_load_rerun_ends_with_the_same_graph(
+    db: Driver, data_dir: Path, tmp_path: Path
+) -> None:
+    path = data_dir / "coortweet" / "russian_coord_tweets.csv.gz"
+
+    def stop_midway(rows: int) -> None:
+        if rows >= 12_000:
+            raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        run_load(
+            ShareEventsLoader(),
+            path,
+            driver=db,
+            rejects_dir=tmp_path,
+            batch_size=2_000,
+            progress=stop_midway,
+        )
+    partial = _counts(db)
+    assert 0 < partial[2] < 35_124  # some batches were written, not all
+    assert partial[3] == 0  # no Source is recorded for an unfinished load
+
+    report = run_load(ShareEventsLoader(), path, driver=db, rejects_dir=tmp_path)
+    assert report.rows_loaded == 35_124
+    assert _counts(db) == (9_509, 7_285, 35_124, 1)
