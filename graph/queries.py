@@ -10,13 +10,17 @@ Each file starts with a header of `//` comment lines::
 The name is the file's path below `cypher/` without its suffix; the header must repeat it.
 Only `$parameters` carry values: the registry rejects a query whose declared params and the
 `$names` it uses disagree.
+
+Cypher cannot take a label as a parameter without losing its index, so a query may declare
+label slots, e.g. `// labels: object: Post|Url|Hashtag`, and write `(o:__object__ ...)`; it runs
+only after `bind(object="Url")`, which accepts a label from the slot's list and backticks it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -25,11 +29,14 @@ from typing import Any
 from neo4j import Driver, Record
 
 from graph import db
+from graph.schema import NodeLabel
 from graph.settings import PROJECT_ROOT
 
 CYPHER_DIR = PROJECT_ROOT / "cypher"
 
-_HEADER = re.compile(r"^//\s*(name|answers|params|mode)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^//\s*(name|answers|params|mode|labels)\s*:\s*(.*?)\s*$")
+_SLOT_USE = re.compile(r"__([a-z][a-z_]*?)__")
+_SLOT_DECL = re.compile(r"^([a-z][a-z_]*)\s*:\s*([A-Za-z|]+)$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _PARAM_DECL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z\[\]| ]+?)\s*$")
 _STRING_OR_COMMENT = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*")
@@ -54,6 +61,18 @@ class NamedQuery:
     mode: QueryMode
     text: str
     path: Path
+    label_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def bind(self, **labels: str) -> NamedQuery:
+        """The query with each label slot filled by an allowed label (backticked)."""
+        if set(labels) != set(self.label_slots):
+            raise ValueError(f"query {self.name}: label slots are {sorted(self.label_slots)}")
+        text = self.text
+        for slot, label in labels.items():
+            if label not in self.label_slots[slot]:
+                raise ValueError(f"query {self.name}: {label!r} is not allowed in slot {slot}")
+            text = text.replace(f"__{slot}__", f"`{label}`")
+        return replace(self, text=text, label_slots={})
 
     def run(
         self,
@@ -63,6 +82,8 @@ class NamedQuery:
         database: str | None = None,
     ) -> list[Record]:
         """Run the query with READ or WRITE routing as its header says."""
+        if self.label_slots:
+            raise ValueError(f"query {self.name}: bind its label slots before running it")
         given = dict(params or {})
         missing = set(self.params) - set(given)
         unknown = set(given) - set(self.params)
@@ -114,7 +135,20 @@ def parse_query_file(path: Path, *, root: Path = CYPHER_DIR) -> NamedQuery:
     text = "\n".join(body).strip()
     if not text:
         raise QueryFileError(f"{path}: no query after the header")
-    used = set(_PARAM_USE.findall(_STRING_OR_COMMENT.sub("", text)))
+    slots: dict[str, tuple[str, ...]] = {}
+    for part in filter(None, (p.strip() for p in header.get("labels", "").split(";"))):
+        sm = _SLOT_DECL.match(part)
+        if not sm:
+            raise QueryFileError(f"{path}: cannot read label slot {part!r}")
+        allowed = tuple(sm.group(2).split("|"))
+        unknown = [label for label in allowed if label not in NodeLabel.__members__.values()]
+        if unknown:
+            raise QueryFileError(f"{path}: label slot {sm.group(1)} allows unknown {unknown}")
+        slots[sm.group(1)] = allowed
+    code = _STRING_OR_COMMENT.sub("", text)
+    if set(_SLOT_USE.findall(code)) != set(slots):
+        raise QueryFileError(f"{path}: declares label slots {sorted(slots)} but uses others")
+    used = set(_PARAM_USE.findall(code))
     if used != set(params):
         raise QueryFileError(f"{path}: declares params {sorted(params)} but uses {sorted(used)}")
     return NamedQuery(
@@ -124,6 +158,7 @@ def parse_query_file(path: Path, *, root: Path = CYPHER_DIR) -> NamedQuery:
         mode=mode,
         text=text,
         path=path,
+        label_slots=slots,
     )
 
 

@@ -29,7 +29,7 @@ from typing import Any, ClassVar, TextIO
 
 from neo4j import Driver, ManagedTransaction
 
-from graph.queries import get_query
+from graph.queries import NamedQuery, get_query
 from graph.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -266,6 +266,10 @@ class Loader(ABC):
     def parse(self, path: Path) -> Iterator[Parsed]:
         """Yield one result per row; raise `LoadError` before yielding anything on a bad file."""
 
+    def query(self, name: str) -> NamedQuery:
+        """The named query for `name`; loaders with label slots bind them here."""
+        return get_query(name)
+
     def write(self, tx: ManagedTransaction, items: Sequence[Item], params: dict[str, Any]) -> None:
         """Write one batch: for each item kind in `queries` order, its queries over its rows."""
         by_kind: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
@@ -279,8 +283,7 @@ class Loader(ABC):
                 continue
             rows = list(unique.values())
             for name in names:
-                q = get_query(name)
-                tx.run(q.text, {"rows": rows, **params}).consume()
+                tx.run(self.query(name).text, {"rows": rows, **params}).consume()
 
 
 Progress = Callable[[int], None]

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
+from graph.queries import NamedQuery, get_query
 from loaders.base import (
     Accepted,
     Duplicate,
@@ -40,10 +41,8 @@ class ShareEventsLoader(Loader):
 
     name: ClassVar[str] = "share-events"
     queries: ClassVar[dict[str, tuple[str, ...]]] = {
-        "account": ("load/share_accounts",),
-        "object": ("load/share_objects",),
-        "url_domain": ("load/url_domains",),
         "share": ("load/share_events",),
+        "url_domain": ("load/url_domains",),
     }
 
     def __init__(self, *, platform: str = "twitter", object_type: ObjectType = ObjectType.POST):
@@ -86,27 +85,17 @@ class ShareEventsLoader(Loader):
         except ValueError as exc:
             return Reject(line, "object_id", str(exc), raw)
         account_id = rec["account_id"].strip()
-        key = account_key(self.platform, account_id)
-        label = self.object_type.value
-        account = {
-            "key": key,
+        share = {
+            "account_key": account_key(self.platform, account_id),
             "platform": self.platform,
             "platform_id": account_id,
             "hashed": is_hashed_id(self.platform, account_id),
-        }
-        share = {
-            "account_key": key,
-            "object_label": label,
             "object_key": obj,
             "content_id": rec["content_id"].strip(),
             "at_ms": epoch_ms(at),
         }
-        return Accepted(
-            line,
-            (
-                Item("account", account),
-                Item("object", {"label": label, "key": obj}),
-                *extra,
-                Item("share", share),
-            ),
-        )
+        return Accepted(line, (Item("share", share), *extra))
+
+    def query(self, name: str) -> NamedQuery:
+        q = get_query(name)
+        return q.bind(object=self.object_type.value) if q.label_slots else q

@@ -69,6 +69,8 @@ def test_every_query_file_explains(driver: Driver, settings: Settings) -> None:
     queries = registry()
     assert len(queries) >= 2
     for q in queries.values():
+        if q.label_slots:
+            q = q.bind(**{slot: allowed[0] for slot, allowed in q.label_slots.items()})
         params = dict.fromkeys(q.params)
         with driver.session(database=settings.neo4j_database) as session:
             session.run(f"EXPLAIN {q.text}", params).consume()
@@ -83,3 +85,26 @@ def test_named_query_runs_with_read_routing(db: Driver, settings: Settings) -> N
     rows = {r["label"]: r["nodes"] for r in get_query("meta/label_counts").run(db)}
     assert rows["Account"] == 2
     assert rows["IP"] == 1
+
+
+def test_label_slots_bind_only_allowed_labels(tmp_path: Path) -> None:
+    text = (
+        "// name: x\n// answers: a\n// params: k: string\n// labels: obj: Post|Url\n"
+        "// mode: read\nMATCH (o:__obj__ {key: $k}) RETURN o"
+    )
+    q = parse_query_file(_write(tmp_path, "x", text), root=tmp_path)
+    assert dict(q.label_slots) == {"obj": ("Post", "Url")}
+    assert q.bind(obj="Url").text == "MATCH (o:`Url` {key: $k}) RETURN o"
+    with pytest.raises(ValueError, match="not allowed"):
+        q.bind(obj="Account) DETACH DELETE (o")
+    with pytest.raises(ValueError, match="bind its label slots"):
+        q.run(None, {"k": "x"})  # type: ignore[arg-type]
+
+
+def test_label_slot_must_name_known_labels(tmp_path: Path) -> None:
+    text = (
+        "// name: x\n// answers: a\n// params: none\n// labels: obj: Post|Nope\n"
+        "// mode: read\nMATCH (o:__obj__) RETURN o"
+    )
+    with pytest.raises(QueryFileError, match="unknown"):
+        parse_query_file(_write(tmp_path, "x", text), root=tmp_path)
