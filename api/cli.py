@@ -374,6 +374,445 @@ def detect_coordination_command(
     console.print(f"  seconds            {time.perf_counter() - started:.2f}")
 
 
+@detect_app.command("infrastructure")
+def detect_infrastructure_command(
+    max_accounts: Annotated[
+        int, typer.Option(min=3, help="IPs used by this many accounts or more are ignored.")
+    ] = 100,
+    min_weight: Annotated[float, typer.Option(min=0.0, help="Smallest edge weight kept.")] = 0.01,
+) -> None:
+    """Accounts tied by the rare IPs they used, written as SHARES_INFRA_WITH edges."""
+    from graph.detection.infrastructure import (
+        InfraParams,
+        detect_infrastructure,
+        write_infrastructure,
+    )
+
+    driver = get_driver()
+    started = time.perf_counter()
+    result = detect_infrastructure(driver, InfraParams(max_accounts, min_weight))
+    run = write_infrastructure(driver, result)
+    console.print(f"run {run}")
+    console.print(f"  shared IPs used      {result.ips_used:,}")
+    console.print(f"  IPs above the cap    {result.ips_capped:,}")
+    console.print(f"  edges                {len(result.edges):,}")
+    console.print(f"  seconds              {time.perf_counter() - started:.2f}")
+
+
+@detect_app.command("control")
+def detect_control_command(
+    max_admins: Annotated[int, typer.Option(min=2, help="Skip pages run by more admins.")] = 50,
+    min_common: Annotated[int, typer.Option(min=1, help="Common followers for an overlap.")] = 3,
+    min_jaccard: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.05,
+) -> None:
+    """Co-administration (CO_ADMIN_WITH) and page audience overlap (AUDIENCE_OVERLAP)."""
+    from graph.detection.control import ControlParams, detect_control, write_control
+
+    driver = get_driver()
+    started = time.perf_counter()
+    result = detect_control(driver, ControlParams(max_admins, min_common, min_jaccard))
+    run = write_control(driver, result)
+    console.print(f"run {run}")
+    console.print(f"  co-admin account pairs   {len(result.co_admins):,}")
+    console.print(f"  page/group pairs         {len(result.entity_links):,}")
+    console.print(f"  audience overlaps        {len(result.overlaps):,}")
+    console.print(f"  seconds                  {time.perf_counter() - started:.2f}")
+
+
+@detect_app.command("cohorts")
+def detect_cohorts_command(
+    max_gap: Annotated[
+        int, typer.Option(min=0, help="Seconds between creations inside a burst.")
+    ] = 1800,
+    min_size: Annotated[int, typer.Option(min=2, help="Accounts a burst needs.")] = 10,
+    neighbours: Annotated[int, typer.Option(min=1, help="Later burst-mates linked.")] = 10,
+) -> None:
+    """Creation bursts with look-alike handles and clients, written as COHORT_WITH edges."""
+    from graph.detection.cohorts import CohortParams, detect_cohorts, write_cohorts
+
+    driver = get_driver()
+    started = time.perf_counter()
+    result = detect_cohorts(driver, CohortParams(max_gap, min_size, neighbours))
+    run = write_cohorts(driver, result)
+    console.print(f"run {run}")
+    console.print(f"  bursts               {result.bursts:,}")
+    console.print(f"  accounts in bursts   {result.accounts_in_bursts:,}")
+    console.print(f"  edges                {len(result.edges):,}")
+    console.print(f"  seconds              {time.perf_counter() - started:.2f}")
+
+
+@detect_app.command("networks")
+def detect_networks_command(
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Run every signal first, not only the missing ones.")
+    ] = False,
+    time_window: Annotated[
+        int, typer.Option("--time-window", min=0, help="Coordination window, when it runs.")
+    ] = 60,
+    min_participation: Annotated[
+        int, typer.Option("--min-participation", min=1, help="Coordination, when it runs.")
+    ] = 2,
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.5,
+    min_size: Annotated[int, typer.Option(min=2)] = 5,
+    gds: Annotated[
+        bool, typer.Option("--gds/--no-gds", help="Use GDS when the server has it.")
+    ] = True,
+) -> None:
+    """Fuse the signals' latest runs into scored, explained networks (IN_NETWORK)."""
+    from graph.detection.cohorts import detect_cohorts, write_cohorts
+    from graph.detection.control import detect_control, write_control
+    from graph.detection.coordination import detect_coordination, write_coordination
+    from graph.detection.fusion import FusionParams, detect_networks, latest_runs
+    from graph.detection.infrastructure import detect_infrastructure, write_infrastructure
+
+    driver = get_driver()
+    started = time.perf_counter()
+    runs = {} if fresh else latest_runs(driver)
+    if "coordination" not in runs:
+        runs["coordination"] = write_coordination(
+            driver,
+            detect_coordination(
+                driver, time_window=time_window, min_participation=min_participation
+            ),
+        ).run_id
+    if "infrastructure" not in runs:
+        runs["infrastructure"] = write_infrastructure(driver, detect_infrastructure(driver))
+    if "control" not in runs:
+        runs["control"] = write_control(driver, detect_control(driver))
+    if "cohorts" not in runs:
+        runs["cohorts"] = write_cohorts(driver, detect_cohorts(driver))
+    params = FusionParams(min_score=min_score, min_size=min_size)
+    result = detect_networks(driver, params, runs=runs, use_gds=None if gds else False)
+    console.print(f"run {result.run_id} (communities by {'GDS' if result.used_gds else 'Python'})")
+    for signal, run in sorted(result.signal_runs.items()):
+        console.print(f"  {signal:15} {run}")
+    table = Table("network", "score", "accounts", "pages", "groups", "signals")
+    for rank, n in enumerate(result.networks, start=1):
+        table.add_row(
+            f"{result.run_id}:{rank}",
+            f"{n.score:.2f}",
+            f"{n.size:,}",
+            str(sum(e.kind == "page" for e in n.entities)),
+            str(sum(e.kind == "group" for e in n.entities)),
+            ", ".join(f"{s} {v:.2f}" for s, v in sorted(n.strengths.items(), key=lambda x: -x[1])),
+        )
+    console.print(table)
+    for rank, n in enumerate(result.networks, start=1):
+        console.rule(f"network {rank}")
+        console.print(n.explanation(), markup=False, highlight=False)
+    console.print(f"{len(result.networks)} networks in {time.perf_counter() - started:.2f} s")
+
+
+traverse_app = typer.Typer(help="Bounded traversals from an entity, printed as JSON.")
+app.add_typer(traverse_app, name="traverse")
+
+TypesOption = Annotated[
+    list[str] | None, typer.Option("--types", "-t", help="Relationship type (repeat; default all).")
+]
+
+
+def _print_json(value: Any) -> None:
+    import dataclasses
+
+    def plain(v: Any) -> Any:
+        is_instance = dataclasses.is_dataclass(v) and not isinstance(v, type)
+        return dataclasses.asdict(v) if is_instance else v
+
+    data = [plain(v) for v in value] if isinstance(value, list) else plain(value)
+    print(json.dumps(data, default=str, ensure_ascii=False, indent=2))
+
+
+@traverse_app.command("neighbourhood")
+def traverse_neighbourhood(
+    key: str,
+    depth: Annotated[int, typer.Option("--depth", "-d")] = 1,
+    types: TypesOption = None,
+    direction: Annotated[str, typer.Option("--direction", help="out, in or both")] = "both",
+    labels: Annotated[
+        list[str] | None, typer.Option("--label", "-l", help="Pass only through this label.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 200,
+) -> None:
+    """The nodes within --depth hops of KEY and the relationships between them."""
+    from graph import traversals
+
+    try:
+        graph = traversals.neighbourhood(
+            get_driver(),
+            key=key,
+            depth=depth,
+            rel_types=types,
+            direction=direction,
+            labels=labels,
+            limit=limit,
+        )
+    except (ValueError, LookupError) as exc:
+        raise _fail(str(exc)) from None
+    _print_json(graph)
+
+
+@traverse_app.command("paths")
+def traverse_paths(
+    from_key: str,
+    to_key: str,
+    max_length: Annotated[int, typer.Option("--max-length")] = 4,
+    types: TypesOption = None,
+) -> None:
+    """The shortest paths between two entities."""
+    from graph import traversals
+
+    try:
+        paths = traversals.shortest_paths(
+            get_driver(), from_key=from_key, to_key=to_key, max_length=max_length, rel_types=types
+        )
+    except (ValueError, LookupError) as exc:
+        raise _fail(str(exc)) from None
+    _print_json(paths)
+
+
+@traverse_app.command("network-of")
+def traverse_network_of(key: str) -> None:
+    """The detected networks KEY belongs to, with their scores and explanations."""
+    from graph import traversals
+
+    try:
+        _print_json(traversals.network_of(get_driver(), key=key))
+    except (ValueError, LookupError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@traverse_app.command("expand")
+def traverse_expand(key: str, limit: Annotated[int, typer.Option("--limit")] = 100) -> None:
+    """Who else is in KEY's network(s), ranked by evidence."""
+    from graph import traversals
+
+    try:
+        _print_json(traversals.expand_network(get_driver(), seed_key=key, limit=limit))
+    except (ValueError, LookupError) as exc:
+        raise _fail(str(exc)) from None
+
+
+keys_app = typer.Typer(help="API keys for the GraphQL API (roles: reader, analyst, admin).")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who holds the key (shown as the author of notes).")],
+    role: Annotated[str, typer.Option(help="reader, analyst or admin.")] = "reader",
+) -> None:
+    """Make a key; it is printed once and only its salted hash is stored."""
+    from api.auth import Role, create_key
+
+    try:
+        made = create_key(get_driver(), name=name, role=Role(role))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"key {made.key_id} for {made.name} ({made.role.value}); keep it, it is not stored:"
+    )
+    print(made.token)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="A key id, or a name (revokes all its keys).")],
+) -> None:
+    """Revoke a key at once (servers may accept it for up to 10 s more)."""
+    from api.auth import revoke_key
+
+    revoked = revoke_key(get_driver(), key=key)
+    if not revoked:
+        raise _fail(f"no active key with id or name {key!r}")
+    console.print(f"revoked {', '.join(revoked)}")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List the keys: id, name, role, created, revoked."""
+    from api.auth import list_keys
+
+    table = Table("id", "name", "role", "created", "revoked")
+    for k in list_keys(get_driver()):
+        table.add_row(
+            k["key"], k["name"], k["role"], str(k["created_at"]), str(k["revoked_at"] or "-")
+        )
+    console.print(table)
+
+
+@app.command("schema-export")
+def schema_export(
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Fail when schema.graphql is out of date; write nothing."),
+    ] = False,
+) -> None:
+    """Write the GraphQL SDL to schema.graphql at the repository root."""
+    from api.graphql.schema import SDL_PATH, export_sdl, sdl
+
+    if check:
+        current = SDL_PATH.read_text(encoding="utf-8") if SDL_PATH.is_file() else ""
+        if current != sdl():
+            raise _fail(f"{SDL_PATH} is out of date: run `cibgraph schema-export`")
+        console.print(f"{SDL_PATH} is up to date")
+        return
+    changed = export_sdl()
+    console.print(f"{SDL_PATH} {'written' if changed else 'already up to date'}")
+
+
+export_app = typer.Typer(help="Export a network, a case or a neighbourhood to a file.")
+app.add_typer(export_app, name="export")
+
+ExportFormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="csv, json, graphml, gexf, cypher or stix.")
+]
+ExportOut = Annotated[Path, typer.Option("--out", "-o", help="The file to write.")]
+TlpOption = Annotated[str, typer.Option("--tlp", help="STIX marking: clear, green, amber, red.")]
+RedactOption = Annotated[
+    bool, typer.Option("--redact", help="Hash ids, handles and names of small accounts.")
+]
+SaltOption = Annotated[str | None, typer.Option("--salt", help="Salt for --redact (8+ chars).")]
+MinFollowers = Annotated[
+    int, typer.Option("--min-followers", min=0, help="Accounts under this are redacted.")
+]
+
+
+def _export(
+    select: Any, fmt: str, out: Path, tlp: str, redact: bool, salt: str | None, min_followers: int
+) -> None:
+    from graph.export import TLP, ExportFormat, Redaction, write_export
+    from graph.export.select import SelectionNotFoundError
+
+    try:
+        fmt_ = ExportFormat(fmt)
+        tlp_ = TLP(tlp)
+        if redact and not salt:
+            raise ValueError("--redact needs --salt")
+        redaction = Redaction(salt=salt or "", min_followers=min_followers) if redact else None
+        subgraph = select(get_driver(), redaction)
+    except (ValueError, SelectionNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    started = time.perf_counter()
+    nodes, edges = write_export(subgraph, fmt_, out, tlp=tlp_)
+    seconds = time.perf_counter() - started
+    console.print(
+        f"wrote {out} ({fmt_.value}): {nodes:,} nodes, {edges:,} edges in {seconds:.1f} s"
+    )
+
+
+@export_app.command("network")
+def export_network(
+    key: Annotated[str, typer.Argument(help="The Network key.")],
+    fmt: ExportFormatOption,
+    out: ExportOut,
+    tlp: TlpOption = "amber",
+    redact: RedactOption = False,
+    salt: SaltOption = None,
+    min_followers: MinFollowers = 5_000,
+) -> None:
+    """A detected network, its pages and groups, and the IPs and URLs that tie it."""
+    from graph.export import select_network
+
+    _export(
+        lambda d, r: select_network(d, network=key, redaction=r),
+        fmt, out, tlp, redact, salt, min_followers,
+    )  # fmt: skip
+
+
+@export_app.command("case")
+def export_case(
+    key: Annotated[str, typer.Argument(help="The Case key.")],
+    fmt: ExportFormatOption,
+    out: ExportOut,
+    tlp: TlpOption = "amber",
+    redact: RedactOption = False,
+    salt: SaltOption = None,
+    min_followers: MinFollowers = 5_000,
+) -> None:
+    """A case: what it is about, its notes, and the members of its networks."""
+    from graph.export import select_case
+
+    _export(
+        lambda d, r: select_case(d, case=key, redaction=r),
+        fmt, out, tlp, redact, salt, min_followers,
+    )  # fmt: skip
+
+
+@export_app.command("neighbourhood")
+def export_neighbourhood(
+    key: Annotated[str, typer.Argument(help="The seed's key.")],
+    fmt: ExportFormatOption,
+    out: ExportOut,
+    depth: Annotated[int, typer.Option(min=1, max=3)] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 500,
+    label: Annotated[str | None, typer.Option(help="The seed's label, if keys clash.")] = None,
+    tlp: TlpOption = "amber",
+    redact: RedactOption = False,
+    salt: SaltOption = None,
+    min_followers: MinFollowers = 5_000,
+) -> None:
+    """The nearest nodes within DEPTH hops of a seed, and the links between them."""
+    from graph.export import select_neighbourhood
+
+    _export(
+        lambda d, r: select_neighbourhood(
+            d, key=key, label=label, depth=depth, limit=limit, redaction=r
+        ),
+        fmt, out, tlp, redact, salt, min_followers,
+    )  # fmt: skip
+
+
+browser_app = typer.Typer(
+    help="Neo4j Browser: the cibgraph style and guide.", invoke_without_command=True
+)
+app.add_typer(browser_app, name="browser")
+
+
+@browser_app.callback()
+def browser_main(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port of `cibgraph browser serve`.")] = 7480,
+) -> None:
+    """Print the commands that open the cibgraph style and guide in Neo4j Browser."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from api.browser import browser_commands
+
+    st = LocalNeo4j(get_settings()).status()
+    console.print(f"1. run `cibgraph browser serve --port {port}` (serves docs/browser/)")
+    console.print(f"2. open {st.http} and connect ({st.bolt})")
+    console.print("3. paste into the editor:")
+    for command in browser_commands(f"http://127.0.0.1:{port}"):
+        print(f"   {command}")
+
+
+@browser_app.command("serve")
+def browser_serve(
+    port: Annotated[int, typer.Option(help="Loopback port.")] = 7480,
+) -> None:
+    """Serve docs/browser/ (style and guide) on 127.0.0.1 for Neo4j Browser's :style and :play."""
+    from api.browser import browser_commands, make_server
+
+    server = make_server("127.0.0.1", port)
+    console.print(f"serving docs/browser/ on http://127.0.0.1:{port} (Ctrl-C stops); paste:")
+    for command in browser_commands(f"http://127.0.0.1:{port}"):
+        print(f"   {command}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@browser_app.command("guide")
+def browser_guide() -> None:
+    """Regenerate docs/browser/guide.html from the named queries of cypher/."""
+    from api.browser import GUIDE, write_guide
+
+    console.print(f"{GUIDE} {'written' if write_guide() else 'already up to date'}")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
