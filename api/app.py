@@ -1,60 +1,112 @@
-"""The FastAPI application: GraphQL at /graphql and a Neo4j health check at /healthz."""
+"""The FastAPI app: GraphQL at /graphql (API keys required) and a health check at /healthz."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-import strawberry
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from neo4j import AsyncDriver, RoutingControl
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
-from strawberry.extensions import MaskErrors, QueryDepthLimiter
-from strawberry.fastapi import BaseContext, GraphQLRouter
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.fastapi import GraphQLRouter
 
+from api.auth import KeyChecker, token_from_headers
+from api.graphql.context import Context, Db
+from api.graphql.mutations import DetectionRunner
+from api.graphql.schema import schema
 from graph.driver import get_driver, open_async_driver
 from graph.schema import apply_schema
 from graph.settings import Settings, get_settings
 
+logger = logging.getLogger(__name__)
 
-class Context(BaseContext):
-    """Per-request context: the shared async driver and the settings."""
-
-    def __init__(self, driver: AsyncDriver, settings: Settings) -> None:
-        super().__init__()
-        self.driver = driver
-        self.settings = settings
+MAX_BODY_BYTES = 100_000
+QUERY_TIMEOUT = 15.0  # seconds, per Cypher query
 
 
-@strawberry.type
-class LabelCount:
-    label: str
-    nodes: int
+class BodyLimitAndRequestId:
+    """Gives every request an id (echoed in `X-Request-Id`) and refuses bodies over the limit.
 
+    The body is read here, up to the limit, before any handler sees it: a client that sends more
+    (with or without a Content-Length) gets 413 and the rest is never buffered.
+    """
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="How many nodes of each label the graph holds.")
-    async def label_counts(self, info: strawberry.Info[Context, None]) -> list[LabelCount]:
-        ctx = info.context
-        records, _, _ = await ctx.driver.execute_query(
-            "MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS nodes ORDER BY label",
-            routing_=RoutingControl.READ,
-            database_=ctx.settings.neo4j_database,
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._too_large(send_with_id)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(send_with_id)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_id)
+
+    async def _too_large(self, send: Send) -> None:
+        body = (
+            b'{"errors":[{"message":"request body too large (at most '
+            + str(self.max_bytes).encode()
+            + b' bytes)","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}'
         )
-        return [LabelCount(label=r["label"], nodes=r["nodes"]) for r in records]
-
-
-schema = strawberry.Schema(
-    query=Query, extensions=[lambda: QueryDepthLimiter(max_depth=10), MaskErrors]
-)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     s = settings or get_settings()
-    state: dict[str, AsyncDriver] = {}
+    state: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -62,21 +114,42 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(apply_schema, get_driver(s), database=s.neo4j_database)
         driver = open_async_driver(s)
         state["driver"] = driver
+        state["keys"] = KeyChecker(driver, database=s.neo4j_database)
+        state["runner"] = DetectionRunner(lambda: get_driver(s), database=s.neo4j_database)
         try:
             yield
         finally:
             await driver.close()
 
-    async def get_context() -> Context:
-        return Context(state["driver"], s)
+    async def get_context(request: Request) -> Context:
+        rid = request.scope.get("state", {}).get("request_id", uuid.uuid4().hex[:16])
+        db = Db(state["driver"], database=s.neo4j_database, timeout=QUERY_TIMEOUT)
+        token = token_from_headers(
+            request.headers.get("authorization"), request.headers.get("x-api-key")
+        )
+        principal = await state["keys"].check(token) if token else None
+        if principal is None:
+            if _is_ide_page(request):
+                return Context(db=db, principal=None, request_id=rid)
+            raise HTTPException(
+                status_code=401,
+                detail="a valid API key is required (Authorization: Bearer <key>)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return Context(db=db, principal=principal, request_id=rid, runner=state["runner"])
 
     app = FastAPI(title="cibgraph", lifespan=lifespan)
-    app.include_router(GraphQLRouter(schema, context_getter=get_context), prefix="/graphql")
+    app.add_middleware(BodyLimitAndRequestId, max_bytes=MAX_BODY_BYTES)
+    app.include_router(
+        GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql"),
+        prefix="/graphql",
+    )
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
+        driver: AsyncDriver = state["driver"]
         try:
-            await state["driver"].execute_query(
+            await driver.execute_query(
                 "RETURN 1", routing_=RoutingControl.READ, database_=s.neo4j_database
             )
         except (Neo4jError, ServiceUnavailable, OSError):
@@ -84,3 +157,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "neo4j": True})
 
     return app
+
+
+def _is_ide_page(request: Request) -> bool:
+    """GraphiQL's own page (a browser GET with no query) is served without a key: it runs no
+    query, and the key is then entered in its headers pane."""
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )

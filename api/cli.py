@@ -592,6 +592,74 @@ def traverse_expand(key: str, limit: Annotated[int, typer.Option("--limit")] = 1
         raise _fail(str(exc)) from None
 
 
+keys_app = typer.Typer(help="API keys for the GraphQL API (roles: reader, analyst, admin).")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="Who holds the key (shown as the author of notes).")],
+    role: Annotated[str, typer.Option(help="reader, analyst or admin.")] = "reader",
+) -> None:
+    """Make a key; it is printed once and only its salted hash is stored."""
+    from api.auth import Role, create_key
+
+    try:
+        made = create_key(get_driver(), name=name, role=Role(role))
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    console.print(
+        f"key {made.key_id} for {made.name} ({made.role.value}); keep it, it is not stored:"
+    )
+    print(made.token)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="A key id, or a name (revokes all its keys).")],
+) -> None:
+    """Revoke a key at once (servers may accept it for up to 10 s more)."""
+    from api.auth import revoke_key
+
+    revoked = revoke_key(get_driver(), key=key)
+    if not revoked:
+        raise _fail(f"no active key with id or name {key!r}")
+    console.print(f"revoked {', '.join(revoked)}")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List the keys: id, name, role, created, revoked."""
+    from api.auth import list_keys
+
+    table = Table("id", "name", "role", "created", "revoked")
+    for k in list_keys(get_driver()):
+        table.add_row(
+            k["key"], k["name"], k["role"], str(k["created_at"]), str(k["revoked_at"] or "-")
+        )
+    console.print(table)
+
+
+@app.command("schema-export")
+def schema_export(
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Fail when schema.graphql is out of date; write nothing."),
+    ] = False,
+) -> None:
+    """Write the GraphQL SDL to schema.graphql at the repository root."""
+    from api.graphql.schema import SDL_PATH, export_sdl, sdl
+
+    if check:
+        current = SDL_PATH.read_text(encoding="utf-8") if SDL_PATH.is_file() else ""
+        if current != sdl():
+            raise _fail(f"{SDL_PATH} is out of date: run `cibgraph schema-export`")
+        console.print(f"{SDL_PATH} is up to date")
+        return
+    changed = export_sdl()
+    console.print(f"{SDL_PATH} {'written' if changed else 'already up to date'}")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",

@@ -32,6 +32,12 @@ class NodeLabel(StrEnum):
     NETWORK = "Network"
     CASE = "Case"
     NOTE = "Note"
+    API_KEY = "ApiKey"
+
+
+# Labels that hold the application's own records, never investigated entities: traversals,
+# key look-ups and exports must not reach them.
+INTERNAL_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.API_KEY})
 
 
 class RelType(StrEnum):

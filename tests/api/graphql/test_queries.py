@@ -1,0 +1,235 @@
+"""The read side through HTTP: look-ups, search, traversals, networks, evidence, timelines."""
+
+from __future__ import annotations
+
+from neo4j import Driver
+
+from api.graphql.ids import encode_id
+from api.graphql.queries import lucene_escape
+from tests.api.conftest import Gql
+
+A1, A2, A3 = (encode_id("Account", f"twitter:{i}") for i in (1, 2, 3))
+N1 = encode_id("Network", "networks-1:1")
+
+
+def test_node_and_lookups(seeded: Driver, gql: Gql) -> None:
+    body = gql(
+        """query($id: ID!) {
+          node(id: $id) { id key ... on Account { handle createdAt networks { score } } }
+          account(platform: "Twitter", platformId: "2") { key }
+          accountsByHandle(handle: "carol") { key }
+          ip(address: "2001:0db8:0:0:0:0:0:1") { key ... on IP { version address } }
+          entity(type: HASHTAG, key: "#Nothing") { key }
+          page(platform: "facebook", platformId: "p1") { ... on Page { name } }
+        }""",
+        {"id": A1},
+        role="reader",
+    )
+    d = body["data"]
+    assert d["node"] == {
+        "id": A1,
+        "key": "twitter:1",
+        "handle": "alice",
+        "createdAt": "2019-08-01T10:00:00+00:00",
+        "networks": [{"score": 0.95}],
+    }
+    assert d["account"] == {"key": "twitter:2"}
+    assert d["accountsByHandle"] == [{"key": "twitter:3"}]
+    assert d["ip"] == {"key": "2001:db8::1", "version": 6, "address": "2001:db8::1"}
+    assert d["entity"] is None
+    assert d["page"] == {"name": "Daily Truth"}
+
+
+def test_search_escapes_lucene_and_filters_types(seeded: Driver, gql: Gql) -> None:
+    assert lucene_escape('a+b (c) "d" AND e:f') == 'a\\+b \\(c\\) \\"d\\" and e\\:f'
+    body = gql('{ search(text: "alice") { node { key } } }', role="reader")
+    assert [h["node"]["key"] for h in body["data"]["search"]] == ["twitter:1"]
+    body = gql('{ search(text: "daily", types: [PAGE]) { node { key } } }', role="reader")
+    assert [h["node"]["key"] for h in body["data"]["search"]] == ["facebook:p1"]
+    body = gql('{ search(text: "daily", types: [ACCOUNT]) { node { key } } }', role="reader")
+    assert body["data"]["search"] == []
+
+
+def test_neighbourhood_is_a_drawable_graph(seeded: Driver, gql: Gql) -> None:
+    body = gql(
+        """query($id: ID!) {
+          neighbourhood(id: $id, depth: 1, relationshipTypes: [USED_IP], direction: OUT) {
+            nodes { key } edges { type source target } truncated
+          }
+        }""",
+        {"id": A1},
+        role="reader",
+    )
+    g = body["data"]["neighbourhood"]
+    assert sorted(n["key"] for n in g["nodes"]) == ["2001:db8::1", "203.0.113.7", "twitter:1"]
+    assert sorted((e["type"], e["target"]) for e in g["edges"]) == [
+        ("USED_IP", encode_id("IP", "2001:db8::1")),
+        ("USED_IP", encode_id("IP", "203.0.113.7")),
+    ]
+    assert {e["source"] for e in g["edges"]} == {A1}
+    assert g["truncated"] is False
+    body = gql(
+        "query($id: ID!) { neighbourhood(id: $id, depth: 2, limit: 3) "
+        "{ nodes { key } truncated } }",
+        {"id": A1},
+        role="reader",
+    )
+    assert len(body["data"]["neighbourhood"]["nodes"]) == 3
+    assert body["data"]["neighbourhood"]["truncated"] is True
+
+
+def test_shortest_paths(seeded: Driver, gql: Gql) -> None:
+    body = gql(
+        """query($a: ID!, $b: ID!) {
+          shortestPaths(from: $a, to: $b, maxLength: 3, relationshipTypes: [USED_IP]) {
+            nodes { key }
+          }
+        }""",
+        {"a": encode_id("Account", "twitter:2"), "b": encode_id("Account", "twitter:4")},
+        role="reader",
+    )
+    assert body["data"]["shortestPaths"] == []  # the only path has 4 hops
+    body = gql(
+        """query($a: ID!, $b: ID!) {
+          shortestPaths(from: $a, to: $b, maxLength: 2, relationshipTypes: [USED_IP]) {
+            nodes { key }
+          }
+        }""",
+        {"a": encode_id("Account", "twitter:2"), "b": encode_id("Account", "twitter:3")},
+        role="reader",
+    )
+    assert [[n["key"] for n in p["nodes"]] for p in body["data"]["shortestPaths"]] == [
+        ["twitter:2", "203.0.113.7", "twitter:3"]
+    ]
+
+
+def test_networks_network_and_network_of(seeded: Driver, gql: Gql) -> None:
+    body = gql(
+        """{ networks(orderBy: SCORE, first: 1) {
+              totalCount pageInfo { hasNextPage endCursor }
+              edges { node { key score size signalStrengths { signal strength } } }
+        } }""",
+        role="reader",
+    )
+    c = body["data"]["networks"]
+    assert c["totalCount"] == 2
+    assert c["pageInfo"]["hasNextPage"] is True
+    assert c["edges"][0]["node"] == {
+        "key": "networks-1:1",
+        "score": 0.9,
+        "size": 3,
+        "signalStrengths": [
+            {"signal": "coordination", "strength": 0.8},
+            {"signal": "infrastructure", "strength": 0.5},
+        ],
+    }
+    after = c["pageInfo"]["endCursor"]
+    body = gql(
+        "query($after: String) { networks(first: 5, after: $after) { edges { node { key } } } }",
+        {"after": after},
+        role="reader",
+    )
+    assert [e["node"]["key"] for e in body["data"]["networks"]["edges"]] == ["networks-1:2"]
+    body = gql(
+        """query($id: ID!) { network(id: $id) {
+              explanation
+              members(kinds: [ACCOUNT]) { totalCount edges { node { score entity { key } } } }
+              pages { entity { key } evidence }
+              groups { entity { key } }
+              ips { ip { key } accounts { handle } users access }
+              evidence { signal weight source { key } target { key } }
+        } }""",
+        {"id": N1},
+        role="reader",
+    )
+    n = body["data"]["network"]
+    assert n["members"]["totalCount"] == 3
+    assert [(e["node"]["entity"]["key"], e["node"]["score"]) for e in n["members"]["edges"]] == [
+        ("twitter:1", 0.95),
+        ("twitter:2", 0.9),
+        ("twitter:3", 0.7),
+    ]
+    assert n["pages"] == [{"entity": {"key": "facebook:p1"}, "evidence": ["admin: alice"]}]
+    assert n["groups"] == [{"entity": {"key": "facebook:g1"}}]
+    assert n["ips"] == [
+        {
+            "ip": {"key": "203.0.113.7"},
+            "accounts": [{"handle": "alice"}, {"handle": "bob"}, {"handle": "carol"}],
+            "users": 3,
+            "access": ["unblocked", "vpn"],
+        }
+    ]
+    assert n["evidence"] == [
+        {
+            "signal": "COORDINATED_WITH",
+            "weight": 3.0,
+            "source": {"key": "twitter:1"},
+            "target": {"key": "twitter:2"},
+        },
+        {
+            "signal": "SHARES_INFRA_WITH",
+            "weight": 0.8,
+            "source": {"key": "twitter:1"},
+            "target": {"key": "twitter:3"},
+        },
+    ]
+    body = gql(
+        "query($id: ID!) { networkOf(entity: $id) { score evidence network { key } } }",
+        {"id": A3},
+        role="reader",
+    )
+    assert body["data"]["networkOf"] == [
+        {"score": 0.7, "evidence": ["same IP as alice"], "network": {"key": "networks-1:1"}}
+    ]
+
+
+def test_shared_ips_and_coordination_evidence(seeded: Driver, gql: Gql) -> None:
+    body = gql(
+        """query($a: ID!, $b: ID!) {
+          sharedIps(account: $a) { ip { key } access accounts others { handle } }
+          coordinationEvidence(a: $a, b: $b, timeWindow: 60) {
+            objectKey aContentId bContentId delta aAt
+          }
+        }""",
+        {"a": A1, "b": A2},
+        role="reader",
+    )
+    d = body["data"]
+    assert d["sharedIps"] == [
+        {
+            "ip": {"key": "2001:db8::1"},
+            "access": "vpn",
+            "accounts": 2,
+            "others": [{"handle": "dave"}],
+        },
+        {
+            "ip": {"key": "203.0.113.7"},
+            "access": "unblocked",
+            "accounts": 3,
+            "others": [{"handle": "bob"}, {"handle": "carol"}],
+        },
+    ]
+    assert d["coordinationEvidence"] == [
+        {
+            "objectKey": "https://example.org/a",
+            "aContentId": "101",
+            "bContentId": "102",
+            "delta": 30.0,
+            "aAt": "2019-08-01T12:00:00+00:00",
+        }
+    ]
+
+
+def test_timeline_buckets_creations_and_shares(seeded: Driver, gql: Gql) -> None:
+    body = gql(
+        """query($ids: [ID!]!) {
+          timeline(ids: $ids, from: "2019-08-01T00:00:00Z", to: "2019-08-03T00:00:00Z",
+                   bucket: DAY) { start creations shares }
+        }""",
+        {"ids": [A1, A2, A3, encode_id("Url", "https://example.org/a")]},
+        role="reader",
+    )
+    assert body["data"]["timeline"] == [
+        {"start": "2019-08-01T00:00:00+00:00", "creations": 2, "shares": 3},
+        {"start": "2019-08-02T00:00:00+00:00", "creations": 1, "shares": 0},
+    ]
