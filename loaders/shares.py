@@ -48,6 +48,8 @@ class ShareEventsLoader(Loader):
     def __init__(self, *, platform: str = "twitter", object_type: ObjectType = ObjectType.POST):
         self.platform = platform
         self.object_type = object_type
+        self._label = object_type.value
+        self._prefix = account_key(platform, "x")[:-1]  # validates the platform once
 
     def parse(self, path: Path) -> Iterator[Parsed]:
         # Exact duplicates are found by an 8-byte digest per row, not the row itself.
@@ -57,42 +59,49 @@ class ShareEventsLoader(Loader):
                 if isinstance(rec, Reject):
                     yield rec
                     continue
-                digest = hashlib.blake2b(
-                    "\x1f".join(rec[c] for c in COLUMNS).encode(), digest_size=8
-                ).digest()
+                values = (
+                    rec["object_id"].strip(),
+                    rec["account_id"].strip(),
+                    rec["content_id"].strip(),
+                    rec["timestamp_share"].strip(),
+                )
+                digest = hashlib.blake2b("\x1f".join(values).encode(), digest_size=8).digest()
                 if digest in seen:
                     yield Duplicate(line)
                     continue
                 seen.add(digest)
-                yield self._row(line, rec)
+                yield self._row(line, values)
 
-    def _row(self, line: int, rec: dict[str, str]) -> Parsed:
-        raw = ",".join(rec[c] for c in COLUMNS)
-        for col in ("object_id", "account_id", "content_id"):
-            if not rec[col].strip():
-                return Reject(line, col, "empty id", raw)
+    def _row(self, line: int, values: tuple[str, str, str, str]) -> Parsed:
+        """One share event, or its rejection. This runs for every row, so it is kept lean."""
+        object_id, account_id, content_id, timestamp = values
+        for col, value in zip(COLUMNS[:3], values[:3], strict=True):
+            if not value:
+                return Reject(line, col, "empty id", ",".join(values))
+        if timestamp.isdigit():  # epoch seconds, the usual case: no datetime needed
+            at_ms = int(timestamp) * 1000
+        else:
+            try:
+                at_ms = epoch_ms(parse_utc(timestamp))
+            except (ValueError, OverflowError, OSError) as exc:
+                return Reject(line, "timestamp_share", f"not a timestamp: {exc}", ",".join(values))
         try:
-            at = parse_utc(rec["timestamp_share"])
-        except (ValueError, OverflowError, OSError) as exc:
-            return Reject(line, "timestamp_share", f"not a timestamp: {exc}", raw)
-        try:
-            obj = object_key(self.object_type.value, self.platform, rec["object_id"])
+            obj = object_key(self._label, self.platform, object_id)
             extra = (
                 (Item("url_domain", {"url": obj, "domain": domain_of(obj)}),)
                 if self.object_type is ObjectType.URL
                 else ()
             )
         except ValueError as exc:
-            return Reject(line, "object_id", str(exc), raw)
-        account_id = rec["account_id"].strip()
+            return Reject(line, "object_id", str(exc), ",".join(values))
         share = {
-            "account_key": account_key(self.platform, account_id),
+            "account_key": f"{self._prefix}{account_id}",
             "platform": self.platform,
             "platform_id": account_id,
             "hashed": is_hashed_id(self.platform, account_id),
             "object_key": obj,
-            "content_id": rec["content_id"].strip(),
-            "at_ms": epoch_ms(at),
+            "content_id": content_id,
+            "at_ms": at_ms,
         }
         return Accepted(line, (Item("share", share), *extra))
 
