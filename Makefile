@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: up install neo4j test lint stop clean
+.PHONY: up install neo4j test lint stop clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -28,8 +28,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+## Debian's chromium, for the Neo4j Browser test (tests/api/test_browser_chromium.py).
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
 ## The test command: lint, types, then the suite against a dedicated Neo4j test instance.
-test: lint
+test: lint browser-deps
 	$(BIN)/cibgraph neo4j install
 	$(BIN)/pytest
 

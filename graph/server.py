@@ -265,6 +265,9 @@ class LocalNeo4j:
                 "dbms.security.procedures.allowlist=apoc.*,gds.*",
                 "server.config.strict_validation.enabled=true",
                 "dbms.usage_report.enabled=false",
+                # `:play` / `:style` may fetch from the loopback asset server (api/browser.py)
+                # and from nowhere else: the Browser works without internet.
+                "browser.remote_content_hostname_whitelist=localhost,127.0.0.1",
                 "db.tx_log.rotation.retention_policy=2 days 1G",
                 "",
             ]
