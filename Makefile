@@ -30,7 +30,7 @@ lint: install
 
 ## Debian's chromium, for the Neo4j Browser test (tests/api/test_browser_chromium.py).
 browser-deps:
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
 ## The test command: lint, types, then the suite against a dedicated Neo4j test instance.
 test: lint browser-deps
