@@ -21,6 +21,11 @@ neo4j: install
 ## The main job: Python packages, the local Neo4j, the demo investigation, the API on :8000.
 up: neo4j
 	$(BIN)/cibgraph demo load
+	$(BIN)/cibgraph detect networks
+	-@$(BIN)/cibgraph keys revoke demo >/dev/null 2>&1
+	@$(BIN)/cibgraph keys create demo --role analyst | tail -n 1 > .neo4j/demo-api-key
+	@echo "Demo API key (analyst), also in .neo4j/demo-api-key: $$(cat .neo4j/demo-api-key)"
+	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (Headers: {\"Authorization\": \"Bearer <key>\"})"
 	$(BIN)/cibgraph serve
 
 lint: install
