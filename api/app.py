@@ -16,7 +16,8 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
-from api.auth import KeyChecker, token_from_headers
+from api.auth import KeyChecker, Principal, token_from_headers
+from api.exports import export_router
 from api.graphql.context import Context, Db
 from api.graphql.mutations import DetectionRunner
 from api.graphql.schema import schema
@@ -143,6 +144,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(
         GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql"),
         prefix="/graphql",
+    )
+
+    async def check_key(token: str) -> Principal | None:
+        checker: KeyChecker = state["keys"]
+        return await checker.check(token)
+
+    app.include_router(
+        export_router(driver=lambda: get_driver(s), check_key=check_key, database=s.neo4j_database)
     )
 
     @app.get("/healthz")

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 from neo4j import Driver
 
+from api.exports import ExportTarget, export_path
 from api.graphql.errors import BadInput, NotFound
 from api.graphql.ids import Ref, decode_id
 from api.graphql.types import (
@@ -26,6 +27,7 @@ from api.graphql.types import (
     build,
     build_note,
 )
+from graph.export import TLP, ExportFormat
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +160,10 @@ class DetectionRunner:
 
 
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
+
+
+ExportFormatEnum = strawberry.enum(ExportFormat, name="ExportFormat")
+TlpEnum = strawberry.enum(TLP, name="Tlp")
 
 
 @strawberry.type
@@ -300,6 +306,30 @@ class Mutation:
         if props is None:
             raise NotFound("the run was not recorded")
         return build("DetectionRun", props)  # type: ignore[return-value]
+
+    @strawberry.mutation(
+        description="The URL (path and query) of an export of a network, a case, or the "
+        "neighbourhood of any other node; GET it with the same API key to stream the file."
+    )
+    async def export_url(
+        self,
+        info: Info,
+        id: IdArg,
+        format: ExportFormatEnum = ExportFormat.JSON,  # type: ignore[valid-type]
+        tlp: TlpEnum = TLP.AMBER,  # type: ignore[valid-type]
+        depth: int = 1,
+        limit: int = 200,
+    ) -> str:
+        ref = decode_id(str(id))
+        if not 1 <= depth <= 3 or not 1 <= limit <= 2000:
+            raise BadInput("depth must be 1 to 3 and limit 1 to 2000")
+        if ref.label == "Network":
+            return export_path(ExportTarget.NETWORK, ref.key, format, tlp=tlp)
+        if ref.label == "Case":
+            return export_path(ExportTarget.CASE, ref.key, format, tlp=tlp)
+        return export_path(
+            ExportTarget.NEIGHBOURHOOD, ref.key, format, tlp=tlp, depth=depth, limit=limit
+        )
 
 
 def _tag_key(ref: Ref, name: str) -> str:

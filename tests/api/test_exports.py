@@ -1,0 +1,81 @@
+"""The export endpoint and the exportUrl mutation, over HTTP with API keys."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import networkx as nx
+from fastapi.testclient import TestClient
+from neo4j import Driver
+
+from tests.api.conftest import Gql
+
+
+def _gid(label: str, key: str) -> str:
+    return base64.b64encode(f"{label}:{key}".encode()).decode()
+
+
+def test_export_needs_a_key(client: TestClient, seeded: Driver) -> None:
+    resp = client.get("/exports/network/networks-1:1?format=graphml")
+    assert resp.status_code == 401
+    wrong = client.get(
+        "/exports/network/networks-1:1", headers={"Authorization": "Bearer cib_nope_nope"}
+    )
+    assert wrong.status_code == 401
+
+
+def test_network_export_streams_a_graphml_networkx_reads(
+    client: TestClient, seeded: Driver, keys: dict[str, str]
+) -> None:
+    resp = client.get(
+        "/exports/network/networks-1:1?format=graphml",
+        headers={"Authorization": f"Bearer {keys['reader']}"},
+    )
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"].startswith("application/graphml+xml")
+    assert 'filename="cibgraph-network.graphml"' in resp.headers["content-disposition"]
+    graph = nx.read_graphml(io.BytesIO(resp.content))
+    nodes = set(graph.nodes)
+    assert {"Network:networks-1:1", "Account:twitter:1", "Account:twitter:2"} <= nodes
+    assert graph.number_of_edges() >= 2  # at least the members' IN_NETWORK links
+
+
+def test_missing_selection_is_404_and_bad_params_422(
+    client: TestClient, seeded: Driver, keys: dict[str, str]
+) -> None:
+    auth = {"Authorization": f"Bearer {keys['reader']}"}
+    missing = client.get("/exports/network/no-such-network?format=json", headers=auth)
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "no Network has key 'no-such-network'"}
+    bad = client.get("/exports/neighbourhood/twitter:1?format=json&depth=9", headers=auth)
+    assert bad.status_code == 422
+    unknown = client.get("/exports/network/networks-1:1?format=pdf", headers=auth)
+    assert unknown.status_code == 422
+    assert "Traceback" not in unknown.text
+
+
+def test_export_url_mutation_gives_a_working_url(
+    client: TestClient, gql: Gql, seeded: Driver, keys: dict[str, str]
+) -> None:
+    body = gql(
+        "mutation($id: ID!) { exportUrl(id: $id, format: STIX, tlp: GREEN) }",
+        {"id": _gid("Network", "networks-1:1")},
+        role="reader",
+    )
+    url = body["data"]["exportUrl"]
+    assert url == "/exports/network/networks-1%3A1?format=stix&tlp=green"
+    resp = client.get(url, headers={"Authorization": f"Bearer {keys['reader']}"})
+    assert resp.status_code == 200, resp.text
+    bundle = resp.json()
+    assert bundle["type"] == "bundle"
+    assert any(o["type"] == "campaign" for o in bundle["objects"])
+
+    hood = gql(
+        "mutation($id: ID!) { exportUrl(id: $id, depth: 2, limit: 50) }",
+        {"id": _gid("Account", "twitter:1")},
+        role="reader",
+    )
+    assert hood["data"]["exportUrl"] == (
+        "/exports/neighbourhood/twitter%3A1?format=json&tlp=amber&depth=2&limit=50"
+    )
