@@ -149,7 +149,7 @@ def generate(kind: str, n: int, path: Path, seed: int = 7) -> None:
             raise ValueError(kind)
 
 
-def run_ours(kind: str, path: Path, batch: int) -> dict[str, Any]:
+def run_ours(kind: str, path: Path, batch: int, *, dry_run: bool = False) -> dict[str, Any]:
     """Our loader in a child process; returns its rows/s and peak RSS."""
     code = (
         "import json, sys, time; from pathlib import Path\n"
@@ -157,22 +157,23 @@ def run_ours(kind: str, path: Path, batch: int) -> dict[str, Any]:
         "from loaders.base import run_load\n"
         f"from bench.load_bench import make_loader\n"
         "t = time.perf_counter()\n"
-        f"r = run_load(make_loader({kind!r}), Path({str(path)!r}), driver=get_driver(),"
+        f"r = run_load(make_loader({kind!r}), Path({str(path)!r}),"
+        f" driver=None if {dry_run} else get_driver(), dry_run={dry_run},"
         f" rejects_dir=Path({str(path.parent / 'rejects')!r}), batch_size={batch})\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
         "print(json.dumps({'rows': r.rows_loaded, 'rejected': r.rows_rejected,"
-        " 'seconds': time.perf_counter() - t}))\n"
+        " 'seconds': time.perf_counter() - t, 'peak_rss_mb': int(hwm.split()[1]) / 1024}))\n"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, env=os.environ.copy()
     )
     assert proc.stdout is not None
     out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    # The child reports its own VmHWM: rusage's maxrss would include the parent's image, which
+    # exec inherits on Linux.
+    if proc.wait() != 0:
         raise RuntimeError(f"our loader failed on {kind} (exit {proc.returncode})")
     result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
     return result
 
 
@@ -220,13 +221,37 @@ def counts() -> tuple[int, int]:
     return records[0]["nodes"], records[0]["rels"]
 
 
+def memory_only(args: argparse.Namespace) -> None:
+    """Peak RSS of our loader's read-validate-batch pipeline as the file grows."""
+    print(f"{'kind':8} {'rows':>10} {'peak RSS':>10} {'rows/s (no writes)':>20}")
+    for kind in args.kinds.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            path = args.workdir / f"{size}" / f"{kind}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                generate(kind, size, path)
+            r = run_ours(kind, path, args.batch, dry_run=True)
+            print(
+                f"{kind:8} {size:>10,} {r['peak_rss_mb']:>7,.0f} MB {size / r['seconds']:>20,.0f}",
+                flush=True,
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--kinds", default="accounts,follows,shares")
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--workdir", type=Path, default=ROOT / ".neo4j" / "bench-data")
+    ap.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the loader's peak RSS per size, validating without writing (no Neo4j)",
+    )
     args = ap.parse_args()
+    if args.memory_only:
+        memory_only(args)
+        return
     server = LocalNeo4j(get_settings())
     server.install()
     server.start()
