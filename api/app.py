@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from neo4j import AsyncDriver, RoutingControl
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
@@ -128,7 +128,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         token = token_from_headers(
             request.headers.get("authorization"), request.headers.get("x-api-key")
         )
-        principal = await state["keys"].check(token) if token else None
+        try:
+            principal = await state["keys"].check(token) if token else None
+        except (Neo4jError, DriverError, OSError):
+            # An overloaded or unreachable database (the key look-up timed out, say): a 503 the
+            # client can retry, not a bare 500; the log keeps the detail under the request id.
+            logger.exception("request %s: the API key could not be checked", rid)
+            raise HTTPException(
+                status_code=503,
+                detail=f"the database is unavailable or overloaded; retry (request id {rid})",
+                headers={"Retry-After": "1"},
+            ) from None
         if principal is None:
             if _is_ide_page(request):
                 return Context(db=db, principal=None, request_id=rid)

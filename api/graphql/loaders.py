@@ -48,8 +48,9 @@ class Loaders:
     def __init__(self, db: Db) -> None:
         self.db = db
         self.nodes: DataLoader[Ref, Row | None] = DataLoader(self._nodes)
-        self.networks_of: DataLoader[Ref, list[Row]] = DataLoader(
-            self._per_ref("api/entity_networks")
+        # (entity, fusion run or None for the latest) -> memberships
+        self.networks_of: DataLoader[tuple[Ref, str | None], list[Row]] = DataLoader(
+            _grouped(lambda k: k, self._networks_of, list)
         )
         self.campaigns_of: DataLoader[Ref, list[Row]] = DataLoader(
             self._per_ref("api/entity_campaigns")
@@ -92,6 +93,15 @@ class Loaders:
             return [found.get(r, []) for r in refs]
 
         return batch
+
+    async def _networks_of(self, run: str | None, refs: list[Ref]) -> dict[Ref, list[Row]]:
+        rows = await self.db.read(
+            "api/entity_networks", {"refs": [r.param() for r in refs], "run": run}
+        )
+        found: dict[Ref, list[Row]] = defaultdict(list)
+        for r in rows:
+            found[Ref(r["label"], r["key"])].append(r)
+        return dict(found)
 
     async def _network_members(
         self, args: tuple[tuple[str, ...], int, int], keys: list[str]

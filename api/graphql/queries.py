@@ -391,12 +391,19 @@ class Query:
     async def network(self, info: Info, id: IdArg) -> Network | None:
         return await _node(info, decode_id(id, expect={"Network"}))  # type: ignore[return-value]
 
-    @strawberry.field(description="The networks an entity belongs to, strongest first.")
-    async def network_of(self, info: Info, entity: IdArg) -> list[NetworkMembership]:
+    @strawberry.field(
+        description="The networks an entity belongs to, strongest first: those of the fusion "
+        "run `run` (default: the latest complete one, as `networks` lists)."
+    )
+    async def network_of(
+        self, info: Info, entity: IdArg, run: str | None = None
+    ) -> list[NetworkMembership]:
         ref = decode_id(entity, expect=set(ENTITY_LABELS))
+        if run is not None:
+            run = _text("run", run, limit=MAX_KEY)
         if await info.context.loaders.nodes.load(ref) is None:
             raise NotFound("no node has this id")
-        rows = await info.context.loaders.networks_of.load(ref)
+        rows = await info.context.loaders.networks_of.load((ref, run))
         return [
             NetworkMembership(
                 network=build_network(r["network"]), score=r["score"], evidence=r["evidence"] or []

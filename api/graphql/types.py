@@ -79,9 +79,12 @@ class Annotatable(Node):
 
 @strawberry.interface(description="Something a network can hold or a case can name.")
 class Entity(Annotatable):
-    @strawberry.field(description="The detected networks this entity belongs to, strongest first.")
-    async def networks(self, info: Info) -> list[NetworkMembership]:
-        rows = await info.context.loaders.networks_of.load(ref_of(self))
+    @strawberry.field(
+        description="The detected networks this entity belongs to, strongest first: those of "
+        "the fusion run `run` (default: the latest complete one, as `networks` lists)."
+    )
+    async def networks(self, info: Info, run: str | None = None) -> list[NetworkMembership]:
+        rows = await info.context.loaders.networks_of.load((ref_of(self), run))
         return [
             NetworkMembership(
                 network=build_network(r["network"]), score=r["score"], evidence=r["evidence"] or []

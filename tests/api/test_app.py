@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
+from neo4j.exceptions import ServiceUnavailable
 
+from api.auth import KeyChecker
 from graph.settings import Settings
 from tests.api.conftest import Gql
 
@@ -41,3 +44,24 @@ def test_graphql_errors_are_masked(client: TestClient, keys: dict[str, str]) -> 
     body = resp.json()
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "Traceback" not in resp.text
+
+
+def test_a_failed_key_check_is_a_503_with_the_request_id(
+    client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under load the key look-up can time out in Neo4j; that used to escape as a bare 500.
+    async def unavailable(self: KeyChecker, token: str) -> None:
+        raise ServiceUnavailable("connection refused by 127.0.0.1:7687")
+
+    monkeypatch.setattr(KeyChecker, "check", unavailable)
+    resp = client.post(
+        "/graphql",
+        json={"query": "{ viewer { name } }"},
+        headers={"Authorization": f"Bearer {keys['reader']}"},
+    )
+    rid = resp.headers["x-request-id"]
+    assert resp.status_code == 503
+    assert resp.headers["retry-after"] == "1"
+    assert resp.json() == {
+        "detail": f"the database is unavailable or overloaded; retry (request id {rid})"
+    }

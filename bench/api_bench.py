@@ -1,0 +1,344 @@
+"""Latency and throughput of the GraphQL API on the demo, driven from a separate process.
+
+Runs on a dedicated local instance (`apibench`, Bolt 7694, HTTP 7484) so a user's data is never
+touched. It empties that instance, loads the default demo (`cibgraph demo load`), runs every
+detection and the fusion (`cibgraph detect networks --fresh`), makes a reader key, and serves the
+API with uvicorn (one worker) on 127.0.0.1:8765. A separate load-generating process (this file's
+`drive` mode: asyncio and httpx, one keep-alive connection per client) then sends, at 1, 8 and 32
+concurrent clients:
+
+- `networkOf` of a state account, with each network's first 50 members;
+- `neighbourhood(depth: 2, limit: 200)` of the same account (every relationship type);
+
+and reports p50, p95 and requests per second for each. Every answer is checked (HTTP 200, no
+GraphQL errors); a failed request counts as an error, not as a latency. Only loopback traffic.
+
+Usage: .venv/bin/python bench/api_bench.py [--requests 300] [--levels 1,8,32] [--reuse] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BOLT_PORT = 7694
+HTTP_PORT = 7484
+API_HOST = "127.0.0.1"
+API_PORT = 8765
+API_URL = f"http://{API_HOST}:{API_PORT}"
+
+ENV = {
+    "NEO4J_URI": f"neo4j://127.0.0.1:{BOLT_PORT}",
+    "NEO4J_PASSWORD": "cibgraph-bench",
+    "NEO4J_INSTANCE": "apibench",
+    "NEO4J_HTTP_PORT": str(HTTP_PORT),
+    "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "1g"),
+    "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "1g"),
+}
+
+NETWORK_OF = """
+query NetworkOf($id: ID!) {
+  networkOf(entity: $id) {
+    score evidence
+    network {
+      id key score size
+      members(first: 50) {
+        totalCount
+        edges { node { score evidence entity { id key ... on Account { handle } } } }
+      }
+    }
+  }
+}
+"""
+
+NEIGHBOURHOOD = """
+query Hood($id: ID!) {
+  neighbourhood(id: $id, depth: 2, limit: 200) {
+    truncated edgesTruncated
+    nodes { id key __typename }
+    edges { id type source target }
+  }
+}
+"""
+
+QUERIES = {"networkOf": NETWORK_OF, "neighbourhood": NEIGHBOURHOOD}
+
+
+# --- the load generator (a separate process) -------------------------------------------------
+
+
+async def _drive(url: str, key: str, query: str, variables: dict[str, Any], clients: int,
+                 requests: int, warmup: int) -> dict[str, Any]:  # fmt: skip
+    import httpx
+
+    body = {"query": query, "variables": variables}
+    headers = {"Authorization": f"Bearer {key}"}
+    latencies: list[float] = []
+    errors: list[str] = []
+    remaining = requests
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0) as http:
+
+        async def one(record: bool) -> None:
+            t = time.perf_counter()
+            try:
+                resp = await http.post("/graphql", json=body, headers=headers)
+                ok = resp.status_code == 200 and not resp.json().get("errors")
+                problem = "" if ok else f"{resp.status_code} {resp.text[:200]}"
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            if not record:
+                return
+            if problem:
+                errors.append(problem)
+            else:
+                latencies.append(time.perf_counter() - t)
+
+        async def client() -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                await one(True)
+
+        for _ in range(warmup):  # opens connections and warms the server's and Neo4j's caches
+            await asyncio.gather(*(one(False) for _ in range(min(clients, 8))))
+        started = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        wall = time.perf_counter() - started
+
+    done = len(latencies)
+    ms = sorted(x * 1000 for x in latencies)
+    q = statistics.quantiles(ms, n=100, method="inclusive") if done >= 2 else ms * 99
+    return {
+        "clients": clients,
+        "requests": requests,
+        "ok": done,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "p50_ms": q[49] if ms else None,
+        "p95_ms": q[94] if ms else None,
+        "rps": done / wall if wall > 0 else 0.0,
+        "seconds": wall,
+    }
+
+
+def drive_main(argv: list[str]) -> None:
+    ap = argparse.ArgumentParser(prog="api_bench.py drive")
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--query", choices=sorted(QUERIES), required=True)
+    ap.add_argument("--id", required=True)
+    ap.add_argument("--clients", type=int, required=True)
+    ap.add_argument("--requests", type=int, required=True)
+    ap.add_argument("--warmup", type=int, default=3)
+    args = ap.parse_args(argv)
+    key = os.environ["API_BENCH_KEY"]  # not on the command line, where `ps` would show it
+    result = asyncio.run(
+        _drive(args.url, key, QUERIES[args.query], {"id": args.id}, args.clients,
+               args.requests, args.warmup)
+    )  # fmt: skip
+    print(json.dumps(result))
+
+
+# --- the orchestrator ---------------------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict[str, str]) -> None:
+    cmd = [str(Path(sys.executable).parent / "cibgraph"), *args]
+    print(f"$ cibgraph {' '.join(args)}", flush=True)
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    # `load` exits 2 when rows were rejected: the demo has deliberate rejects.
+    if done.returncode not in (0, 2):
+        raise RuntimeError(f"cibgraph {' '.join(args)} failed (exit {done.returncode})")
+    print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _post(url: str, key: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    import httpx
+
+    resp = httpx.post(
+        f"{url}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=60.0,
+    )
+    resp.raise_for_status()
+    data: dict[str, Any] = resp.json()
+    if data.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {data['errors']}")
+    return data["data"]  # type: ignore[no-any-return]
+
+
+def _state_account(url: str, key: str, truth: Path) -> tuple[str, str, dict[str, Any]]:
+    """The first state twitter account of truth.csv that a detected network holds."""
+    from api.graphql.ids import encode_id
+
+    with truth.open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            if (row["group"], row["entity_type"], row["platform"]) != (
+                "state",
+                "account",
+                "twitter",
+            ):
+                continue
+            gid = encode_id("Account", f"twitter:{row['entity_id']}")
+            data = _post(url, key, NETWORK_OF, {"id": gid})
+            if data["networkOf"]:
+                return gid, f"twitter:{row['entity_id']}", data
+    raise RuntimeError("no state account is in a detected network: did fusion run?")
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the API exited during start-up (exit {proc.returncode})")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the API did not answer on {url}/healthz within {timeout:.0f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--requests", type=int, default=300, help="Requests per query and level.")
+    ap.add_argument("--levels", default="1,8,32", help="Concurrent clients, comma-separated.")
+    ap.add_argument("--workdir", type=Path, default=None, help="Demo folder (default: a tmp dir).")
+    ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
+    ap.add_argument(
+        "--keep", action="store_true", help="Leave Neo4j and the API running (prints the key)."
+    )
+    args = ap.parse_args()
+
+    os.environ.update(ENV)
+    env = {**os.environ, **ENV}
+    from api.auth import Role, create_key
+    from graph.driver import get_driver
+    from graph.schema import apply_schema
+    from graph.server import LocalNeo4j
+    from graph.settings import get_settings
+
+    settings = get_settings()
+    server = LocalNeo4j(settings)
+    server.install()
+    started_server = server.start()
+    print(f"Neo4j instance apibench on Bolt {BOLT_PORT} (started: {started_server})", flush=True)
+    driver = get_driver(settings)
+    apply_schema(driver, database=settings.neo4j_database)
+    api: subprocess.Popen[bytes] | None = None
+    tmp = tempfile.TemporaryDirectory(prefix="api-bench-")
+    out = args.workdir or Path(tmp.name) / "demo"
+    try:
+        if not args.reuse:
+            with driver.session(database=settings.neo4j_database) as s:
+                s.run(
+                    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
+                ).consume()
+            rejects = Path(tmp.name) / "rejects"
+            _cli("demo", "load", "--out", str(out), "--rejects-dir", str(rejects), env=env)
+            _cli("detect", "networks", "--fresh", env=env)
+        elif not (out / "truth.csv").is_file():
+            _cli("demo", "generate", "--out", str(out), env=env)  # only for truth.csv
+        key = create_key(driver, name="api-bench", role=Role.READER).token
+
+        server_log = Path(tmp.name) / "api.log"  # the server's warnings stay out of the table
+        with server_log.open("wb") as log:
+            api = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+                 "--host", API_HOST, "--port", str(API_PORT), "--log-level", "warning",
+                 "--no-access-log"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        _wait_http(API_URL, api)
+        gid, account_key, sample = _state_account(API_URL, key, out / "truth.csv")
+        first = sample["networkOf"][0]
+        hood = _post(API_URL, key, NEIGHBOURHOOD, {"id": gid})["neighbourhood"]
+        print(
+            f"state account {account_key} ({gid}): {len(sample['networkOf'])} network(s), "
+            f"the first {first['network']['key']} with "
+            f"{first['network']['members']['totalCount']} members (50 returned); "
+            f"neighbourhood depth 2: {len(hood['nodes'])} nodes, {len(hood['edges'])} edges, "
+            f"truncated {hood['truncated']}",
+            flush=True,
+        )
+
+        rows: list[dict[str, Any]] = []
+        for name in QUERIES:
+            for clients in (int(x) for x in args.levels.split(",")):
+                done = subprocess.run(
+                    [sys.executable, str(Path(__file__).resolve()), "drive", "--url", API_URL,
+                     "--query", name, "--id", gid, "--clients", str(clients),
+                     "--requests", str(args.requests)],
+                    cwd=ROOT, env={**env, "API_BENCH_KEY": key}, capture_output=True, text=True,
+                    check=True,
+                )  # fmt: skip
+                result = json.loads(done.stdout.strip().splitlines()[-1])
+                result["query"] = name
+                rows.append(result)
+                print(
+                    f"  {name} x{clients}: p50 {result['p50_ms']:.1f} ms, "
+                    f"{result['rps']:.1f} req/s",
+                    flush=True,
+                )
+
+        print()
+        print(f"{'query':30} {'clients':>7} {'requests':>8} {'errors':>6} "
+              f"{'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")  # fmt: skip
+        labels = {
+            "networkOf": "networkOf + members(first:50)",
+            "neighbourhood": "neighbourhood(depth:2, 200)",
+        }
+        for r in rows:
+            print(
+                f"{labels[r['query']]:30} {r['clients']:>7} {r['ok']:>8} {r['errors']:>6} "
+                f"{r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['rps']:>8.1f}"
+            )
+            if r["first_error"]:
+                print(f"  first error: {r['first_error']}")
+        logged = server_log.read_text(errors="replace").splitlines()
+        masked = sum(line.startswith("request ") for line in logged)  # api/graphql/errors.py
+        print(f"\nthe API logged {masked} masked errors (e.g. Cypher timeouts)")
+        one, five, _ = os.getloadavg()
+        print(f"\n{os.cpu_count()} cores; load average {one:.1f} / {five:.1f}; one uvicorn worker")
+        if args.keep:
+            print(f"\nleft running: API {API_URL} (pid {api.pid}), Neo4j apibench; key:\n{key}")
+            api = None
+    finally:
+        if api is not None:
+            api.terminate()
+            try:
+                api.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                api.kill()
+        if not args.keep:
+            from graph.driver import close_driver
+
+            close_driver()
+            server.stop()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "drive":
+        drive_main(sys.argv[2:])
+    else:
+        main()
