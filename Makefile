@@ -22,7 +22,7 @@ neo4j: install
 up: neo4j
 	$(BIN)/cibgraph demo load
 	$(BIN)/cibgraph detect networks
-	-@$(BIN)/cibgraph keys revoke demo >/dev/null 2>&1
+	@$(BIN)/cibgraph keys revoke demo >/dev/null 2>&1 || true
 	@$(BIN)/cibgraph keys create demo --role analyst | tail -n 1 > .neo4j/demo-api-key
 	@echo "Demo API key (analyst), also in .neo4j/demo-api-key: $$(cat .neo4j/demo-api-key)"
 	@echo "GraphiQL: http://127.0.0.1:8000/graphql  (Headers: {\"Authorization\": \"Bearer <key>\"})"
