@@ -335,7 +335,7 @@ def demo_load(
     console.print(f"demo loaded from {out} in {time.perf_counter() - started:.1f} s")
 
 
-detect_app = typer.Typer(help="Detect coordination and write it, with its run, into the graph.")
+detect_app = typer.Typer(help="Run the detections and fuse them into scored networks.")
 app.add_typer(detect_app, name="detect")
 
 
