@@ -8,7 +8,6 @@ nodes by key, so a `follows` file loads on its own.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +19,6 @@ from pydantic import ValidationError
 
 from loaders.base import (
     Accepted,
-    Duplicate,
     Item,
     Loader,
     LoadError,
@@ -104,10 +102,6 @@ def bundle_files(paths: Iterable[Path]) -> list[Path]:
     for path in unique:
         check_header(path)
     return sorted(unique, key=lambda p: KINDS.index(bundle_kind(p)[0]))
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=8).digest()
 
 
 def _reject(line: int, exc: ValidationError, raw: str) -> Reject:
@@ -281,7 +275,6 @@ class BundleLoader(Loader):
 
     def _parse_csv(self, path: Path, kind: str) -> Iterator[Parsed]:
         model = MODELS[kind]
-        seen: set[bytes] = set()
         with open_text(path) as fh:
             rows = read_csv_rows(
                 fh, path, required=required_fields(model), optional=optional_fields(model)
@@ -290,11 +283,6 @@ class BundleLoader(Loader):
                 if isinstance(rec, Reject):
                     yield rec
                     continue
-                digest = _digest("\x1f".join(rec.values()))
-                if digest in seen:
-                    yield Duplicate(line)
-                    continue
-                seen.add(digest)
                 raw = ",".join(rec.values())
                 # An empty cell is a missing value; CSV cells are text, so validate in lax mode.
                 data = {k: v.strip() for k, v in rec.items() if v.strip()}
@@ -303,11 +291,10 @@ class BundleLoader(Loader):
                 except ValidationError as exc:
                     yield _reject(line, exc, raw)
                     continue
-                yield Accepted(line, (Item(kind, _ROWS[kind](parsed)),))
+                yield Accepted(line, (Item(kind, _ROWS[kind](parsed)),), "\x1f".join(rec.values()))
 
     def _parse_jsonl(self, path: Path, kind: str) -> Iterator[Parsed]:
         model = MODELS[kind]
-        seen: set[bytes] = set()
         with open_text(path) as fh:
             line = 0
             while True:
@@ -321,11 +308,6 @@ class BundleLoader(Loader):
                 raw = text.strip()
                 if not raw:
                     continue  # a blank line
-                digest = _digest(raw)
-                if digest in seen:
-                    yield Duplicate(line)
-                    continue
-                seen.add(digest)
                 try:
                     data = json.loads(raw)
                 except json.JSONDecodeError as exc:
@@ -339,4 +321,4 @@ class BundleLoader(Loader):
                 except ValidationError as exc:
                     yield _reject(line, exc, raw)
                     continue
-                yield Accepted(line, (Item(kind, _ROWS[kind](parsed)),))
+                yield Accepted(line, (Item(kind, _ROWS[kind](parsed)),), raw)
