@@ -2,7 +2,8 @@
 
 Runs on a dedicated local instance (`bench`, Bolt 7690, HTTP 7480) so a user's data is never
 touched. For each kind (accounts, follows, share events) and size it generates a CSV, then in the
-same run, on an emptied database with the same constraints:
+same run, on an emptied database with the same constraints, after both have run once on a
+small file of the same kind (so neither pays the server's warm-up alone):
 
 - `cibgraph`: our loader (`run_load`), in a fresh subprocess so its peak RSS is its own;
 - `LOAD CSV`: `LOAD CSV WITH HEADERS ... CALL (row) { ... } IN TRANSACTIONS`, writing the same
@@ -221,6 +222,22 @@ def counts() -> tuple[int, int]:
     return records[0]["nodes"], records[0]["rels"]
 
 
+def warm_up(kind: str, workdir: Path, import_dir: Path, batch: int) -> None:
+    """Run both sides once on a small file, so neither pays the server's JIT warm-up alone.
+
+    Without it, whichever side ran first on a fresh server lost 30-40% to the cold JVM.
+    """
+    path = workdir / "warm-up" / f"{kind}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        generate(kind, 20_000, path)
+    wipe()
+    run_ours(kind, path, batch)
+    wipe()
+    run_load_csv(kind, path, import_dir, batch)
+    wipe()
+
+
 def memory_only(args: argparse.Namespace) -> None:
     """Peak RSS of our loader's read-validate-batch pipeline as the file grows."""
     print(f"{'kind':8} {'rows':>10} {'peak RSS':>10} {'rows/s (no writes)':>20}")
@@ -263,6 +280,7 @@ def main() -> None:
         f"{'ratio':>6} {'loader peak RSS':>16} {'graph (nodes, rels)':>22}"
     )
     for kind in args.kinds.split(","):
+        warm_up(kind, args.workdir, import_dir, args.batch)
         for size in (int(s) for s in args.sizes.split(",")):
             # The bundle loader takes its kind from the file name.
             path = args.workdir / f"{size}" / f"{kind}.csv"

@@ -23,6 +23,7 @@ import threading
 import time
 import zipfile
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -322,75 +323,159 @@ def epoch_ms(dt: datetime) -> int:
 
 
 class Loader(ABC):
-    """One kind of source file. Subclasses name their write queries per item kind."""
+    """One kind of source file. Subclasses name their write queries per item kind.
+
+    Item kinds listed in `node_kinds` are nodes keyed by `row["key"]` whose queries touch no
+    relationship. `run_load` writes them before the rest of their batch, on two writers that
+    split them by key (no node is ever written by both), while the batch before is still
+    writing its relationships; on two cores this keeps Neo4j busy on both. That overlap is safe
+    only because node queries never write a node an earlier batch of the same load wrote when
+    the file also gives relationships: `load/endpoints` leaves nodes already stamped with this
+    load's `$now` alone. Every other kind is written in file order by one writer.
+    """
 
     name: ClassVar[str]
     # item kind → named queries (in `cypher/`) run in order, in one transaction per batch.
     queries: ClassVar[dict[str, tuple[str, ...]]]
+    node_kinds: ClassVar[frozenset[str]] = frozenset()
+    # Node kinds whose rows only make sure a node exists (written once per load): a row whose
+    # key was sent recently in the same load is not sent again.
+    endpoint_kinds: ClassVar[frozenset[str]] = frozenset()
 
     @abstractmethod
     def parse(self, path: Path) -> Iterator[Parsed]:
         """Yield one result per row; raise `LoadError` before yielding anything on a bad file."""
 
-    def query(self, name: str) -> NamedQuery:
-        """The named query for `name`; loaders with label slots bind them here."""
+    def query(self, kind: str, name: str) -> NamedQuery:
+        """The named query `name` for items of `kind`; loaders with label slots bind them here."""
         return get_query(name)
 
     def write(self, tx: ManagedTransaction, items: Sequence[Item], params: dict[str, Any]) -> None:
-        """Write one batch: for each item kind in `queries` order, its queries over its rows."""
-        by_kind: dict[str, dict[tuple[Any, ...], dict[str, Any]]] = {}
+        """Write one batch: for each item kind in `queries` order, its queries over its rows.
+
+        Rows repeated within a batch (the same account in many shares) are written once. A node
+        row is compared with the first row of its key; a different row for the same node is
+        written after it, as row-by-row writes would. Other rows are flat maps built by one
+        function per kind, so their items in order identify them.
+        """
+        by_kind: dict[str, dict[Any, dict[str, Any]]] = {}
         for item in items:
-            # Rows repeated within a batch (the same account in many shares) are written once.
-            signature = tuple(sorted(item.row.items()))
-            by_kind.setdefault(item.kind, {}).setdefault(signature, item.row)
+            row = item.row
+            of_kind = by_kind.setdefault(item.kind, {})
+            if item.kind in self.node_kinds:
+                first = of_kind.setdefault(row["key"], row)
+                if first is not row and first != row:
+                    of_kind[(row["key"], len(of_kind))] = row
+            else:
+                of_kind.setdefault(tuple(row.items()), row)
         for kind, names in self.queries.items():
             unique = by_kind.get(kind)
             if not unique:
                 continue
             rows = list(unique.values())
             for name in names:
-                tx.run(self.query(name).text, {"rows": rows, **params}).consume()
+                tx.run(self.query(kind, name).text, {"rows": rows, **params}).consume()
 
 
 Progress = Callable[[int], None]
 
 
-class _BatchWriter:
-    """Writes batches on one background thread while the caller parses the next one.
+class _Writer:
+    """One background thread writing its queue's batches in order, one transaction each."""
 
-    On two cores this overlaps Python's parsing with Neo4j's writing. Batches are written in
-    order, one managed transaction each; the first error stops the load and is raised by
-    `submit` or `close`.
+    def __init__(self, owner: _BatchWriter, name: str) -> None:
+        self.queue: queue.Queue[tuple[list[Item], list[threading.Event], threading.Event] | None]
+        self.queue = queue.Queue(maxsize=2)
+        self._owner = owner
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        owner = self._owner
+        with owner.driver.session(database=owner.database) as session:
+            while (job := self.queue.get()) is not None:
+                items, after, done = job
+                for event in after:  # the batch's nodes, written by the node writers
+                    event.wait()
+                if items and owner.error is None:
+                    try:
+                        session.execute_write(owner.loader.write, items, owner.params)
+                    except BaseException as exc:  # handed to the caller's thread
+                        owner.error = exc
+                done.set()
+
+
+class _BatchWriter:
+    """Writes batches in the background while the caller parses the next one.
+
+    A batch's node items (`Loader.node_kinds`) go to two node writers, split by key; the rest
+    goes to the link writer, which starts on a batch once its nodes are committed. So batch
+    i+1's nodes are written while batch i's relationships are, and parsing overlaps both. An
+    endpoint (`Loader.endpoint_kinds`) whose key went out lately is not sent again. Each writer
+    writes its share of each batch in order, one managed (retried) transaction each; the first
+    error stops the load and is raised by `submit` or `close`.
     """
+
+    NODE_WRITERS = 2
+    RECENT_KEYS = 100_000  # endpoint keys remembered, so memory stays bounded
 
     def __init__(
         self, driver: Driver, loader: Loader, params: dict[str, Any], database: str
     ) -> None:
-        self._queue: queue.Queue[list[Item] | None] = queue.Queue(maxsize=2)
-        self._error: BaseException | None = None
-        self._driver, self._loader, self._params, self._db = driver, loader, params, database
-        self._thread = threading.Thread(target=self._run, name="cibgraph-writer", daemon=True)
-        self._thread.start()
+        self.driver, self.loader, self.params, self.database = driver, loader, params, database
+        self.error: BaseException | None = None
+        self._nodes = (
+            [_Writer(self, f"cibgraph-nodes-{i}") for i in range(self.NODE_WRITERS)]
+            if loader.node_kinds
+            else []
+        )
+        self._links = _Writer(self, "cibgraph-links")
+        self._recent: OrderedDict[str, None] = OrderedDict()
 
-    def _run(self) -> None:
-        with self._driver.session(database=self._db) as session:
-            while (batch := self._queue.get()) is not None:
-                if self._error is None:
-                    try:
-                        session.execute_write(self._loader.write, batch, self._params)
-                    except BaseException as exc:  # handed to the caller's thread
-                        self._error = exc
+    def _sent_recently(self, key: str) -> bool:
+        """Whether an endpoint with `key` went to a node writer lately; remembers it now."""
+        recent = self._recent
+        if key in recent:
+            recent.move_to_end(key)
+            return True
+        recent[key] = None
+        if len(recent) > self.RECENT_KEYS:
+            recent.popitem(last=False)
+        return False
 
     def submit(self, batch: list[Item]) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(batch)
+        if self.error is not None:
+            raise self.error
+        parts: list[list[Item]] = [[] for _ in self._nodes]
+        links: list[Item] = []
+        node_kinds, endpoint_kinds = self.loader.node_kinds, self.loader.endpoint_kinds
+        for item in batch:
+            if item.kind in node_kinds:
+                key = item.row["key"]
+                # An endpoint sent with an earlier batch is committed before this batch's
+                # relationships are written: they wait for every node writer's job of this
+                # batch, and each node writer works through its jobs in order.
+                if item.kind in endpoint_kinds and self._sent_recently(f"{item.kind}\x1f{key}"):
+                    continue
+                parts[hash(key) % len(parts)].append(item)
+            else:
+                links.append(item)
+        # Every node writer gets a job, empty or not, so that the batch's relationships wait
+        # for every node any batch so far sent, skipped endpoints included.
+        written: list[threading.Event] = []
+        for writer, part in zip(self._nodes, parts, strict=True):
+            written.append(threading.Event())
+            writer.queue.put((part, [], written[-1]))
+        if links:
+            self._links.queue.put((links, written, threading.Event()))
 
     def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+        for writer in (*self._nodes, self._links):
+            writer.queue.put(None)
+        for writer in (*self._nodes, self._links):
+            writer.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def run_load(

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
+from graph.queries import NamedQuery, get_query
 from loaders.base import (
     Accepted,
     Item,
@@ -138,13 +139,19 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _entity(row: AccountRow | PageRow | GroupRow) -> dict[str, Any]:
+    """An account, page or group: its key, creation time, and the fields that have a value."""
     values = _fields(row)
     native = values.pop("id")
-    return {"key": account_key(row.platform, native), "platform_id": native, **values}
+    created_at = values.pop("created_at")
+    props = {k: v for k, v in values.items() if v is not None}
+    props["platform_id"] = native
+    return {"key": account_key(row.platform, native), "created_at": created_at, "props": props}
 
 
 def _accounts(row: AccountRow) -> dict[str, Any]:
-    return {**_entity(row), "hashed": is_hashed_id(row.platform, row.id)}
+    entity = _entity(row)
+    entity["props"]["hashed"] = is_hashed_id(row.platform, row.id)
+    return entity
 
 
 def _pages(row: PageRow) -> dict[str, Any]:
@@ -192,19 +199,24 @@ def _group_members(row: GroupMemberRow) -> dict[str, Any]:
     }
 
 
-def _follows(row: FollowRow) -> dict[str, Any]:
-    return {
-        "platform": row.platform,
-        "follower_key": account_key(row.platform, row.follower_id),
-        "follower_id": row.follower_id,
-        "follower_hashed": is_hashed_id(row.platform, row.follower_id),
-        "target_type": row.target_type,
-        "target_key": account_key(row.platform, row.target_id),
-        "target_id": row.target_id,
-        "target_hashed": (
-            is_hashed_id(row.platform, row.target_id) if row.target_type == "account" else None
-        ),
+def _endpoint(kind: str, platform: str, native: str) -> Item:
+    """An `account` or `page` node a link row names, for load/endpoints."""
+    row: dict[str, Any] = {
+        "key": account_key(platform, native),
+        "platform": platform,
+        "platform_id": native,
     }
+    if kind == "account":
+        row["hashed"] = is_hashed_id(platform, native)
+    return Item(kind, row)
+
+
+def _follows(row: FollowRow) -> tuple[Item, ...]:
+    """The follower, the followed account or page, and the FOLLOWS between them."""
+    follower = _endpoint("account", row.platform, row.follower_id)
+    target = _endpoint(row.target_type, row.platform, row.target_id)
+    link = {"follower_key": follower.row["key"], "target_key": target.row["key"]}
+    return (follower, target, Item(f"follows_{row.target_type}", link))
 
 
 def _ip_version(address: str) -> int:
@@ -245,17 +257,32 @@ def _attributions(row: AttributionRow) -> dict[str, Any]:
     }
 
 
-# kind → the function that turns its validated row into the write query's row.
-_ROWS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "accounts": _accounts,
-    "pages": _pages,
-    "groups": _groups,
-    "page_admins": _page_admins,
-    "group_admins": _group_admins,
-    "group_members": _group_members,
+def _one(kind: str, to_row: Callable[[Any], dict[str, Any]]) -> Callable[[Any], tuple[Item, ...]]:
+    return lambda row: (Item(kind, to_row(row)),)
+
+
+# file kind → the function that turns its validated row into the items to write.
+_ITEMS: dict[str, Callable[[Any], tuple[Item, ...]]] = {
+    "accounts": _one("accounts", _accounts),
+    "pages": _one("pages", _pages),
+    "groups": _one("groups", _groups),
+    "page_admins": _one("page_admins", _page_admins),
+    "group_admins": _one("group_admins", _group_admins),
+    "group_members": _one("group_members", _group_members),
     "follows": _follows,
-    "ip_logins": _ip_logins,
-    "attributions": _attributions,
+    "ip_logins": _one("ip_logins", _ip_logins),
+    "attributions": _one("attributions", _attributions),
+}
+
+# item kind → the labels its queries' slots take.
+_LABELS: dict[str, dict[str, str]] = {
+    "accounts": {"entity": "Account"},
+    "pages": {"entity": "Page"},
+    "groups": {"entity": "Group"},
+    "account": {"node": "Account"},
+    "page": {"node": "Page"},
+    "follows_account": {"target": "Account"},
+    "follows_page": {"target": "Page"},
 }
 
 
@@ -264,8 +291,27 @@ class BundleLoader(Loader):
 
     name: ClassVar[str] = "bundle"
     queries: ClassVar[dict[str, tuple[str, ...]]] = {
-        kind: (f"load/bundle_{kind}",) for kind in KINDS
+        "accounts": ("load/bundle_entities",),
+        "pages": ("load/bundle_entities",),
+        "groups": ("load/bundle_entities",),
+        "account": ("load/endpoints",),
+        "page": ("load/endpoints",),
+        "page_admins": ("load/bundle_page_admins",),
+        "group_admins": ("load/bundle_group_admins",),
+        "group_members": ("load/bundle_group_members",),
+        "follows_account": ("load/bundle_follows",),
+        "follows_page": ("load/bundle_follows",),
+        "ip_logins": ("load/bundle_ip_logins",),
+        "attributions": ("load/bundle_attributions",),
     }
+    node_kinds: ClassVar[frozenset[str]] = frozenset(
+        {"accounts", "pages", "groups", "account", "page"}
+    )
+    endpoint_kinds: ClassVar[frozenset[str]] = frozenset({"account", "page"})
+
+    def query(self, kind: str, name: str) -> NamedQuery:
+        q = get_query(name)
+        return q.bind(**_LABELS[kind]) if q.label_slots else q
 
     def parse(self, path: Path) -> Iterator[Parsed]:
         kind, fmt = bundle_kind(path)
@@ -291,7 +337,7 @@ class BundleLoader(Loader):
                 except ValidationError as exc:
                     yield _reject(line, exc, raw)
                     continue
-                yield Accepted(line, (Item(kind, _ROWS[kind](parsed)),), "\x1f".join(rec.values()))
+                yield Accepted(line, _ITEMS[kind](parsed), "\x1f".join(rec.values()))
 
     def _parse_jsonl(self, path: Path, kind: str) -> Iterator[Parsed]:
         model = MODELS[kind]
@@ -321,4 +367,4 @@ class BundleLoader(Loader):
                 except ValidationError as exc:
                     yield _reject(line, exc, raw)
                     continue
-                yield Accepted(line, (Item(kind, _ROWS[kind](parsed)),), raw)
+                yield Accepted(line, _ITEMS[kind](parsed), raw)

@@ -39,9 +39,13 @@ class ShareEventsLoader(Loader):
 
     name: ClassVar[str] = "share-events"
     queries: ClassVar[dict[str, tuple[str, ...]]] = {
+        "account": ("load/endpoints",),
+        "object": ("load/endpoints",),
         "share": ("load/share_events",),
         "url_domain": ("load/url_domains",),
     }
+    node_kinds: ClassVar[frozenset[str]] = frozenset({"account", "object"})
+    endpoint_kinds: ClassVar[frozenset[str]] = node_kinds
 
     def __init__(self, *, platform: str = "twitter", object_type: ObjectType = ObjectType.POST):
         self.platform = platform
@@ -85,18 +89,34 @@ class ShareEventsLoader(Loader):
             )
         except ValueError as exc:
             return Reject(line, "object_id", str(exc), ",".join(values))
-        share = {
-            "account_key": f"{self._prefix}{account_id}",
-            "platform": self.platform,
-            "platform_id": account_id,
-            "hashed": is_hashed_id(self.platform, account_id),
-            "object_key": obj,
-            "content_id": content_id,
-            "at_ms": at_ms,
-        }
-        # The row's identity makes `run_load` report an exact repeat as a duplicate.
-        return Accepted(line, (Item("share", share), *extra), "\x1f".join(values))
+        account = f"{self._prefix}{account_id}"
+        items = (
+            Item(
+                "account",
+                {
+                    "key": account,
+                    "platform": self.platform,
+                    "platform_id": account_id,
+                    "hashed": is_hashed_id(self.platform, account_id),
+                },
+            ),
+            Item("object", {"key": obj}),
+            Item(
+                "share",
+                {
+                    "account_key": account,
+                    "object_key": obj,
+                    "content_id": content_id,
+                    "at_ms": at_ms,
+                },
+            ),
+            *extra,
+        )
+        # The row's identity makes `run_load` count an exact repeat as a duplicate.
+        return Accepted(line, items, "\x1f".join(values))
 
-    def query(self, name: str) -> NamedQuery:
+    def query(self, kind: str, name: str) -> NamedQuery:
         q = get_query(name)
-        return q.bind(object=self.object_type.value) if q.label_slots else q
+        if name == "load/endpoints":
+            return q.bind(node="Account" if kind == "account" else self._label)
+        return q.bind(object=self._label) if q.label_slots else q
