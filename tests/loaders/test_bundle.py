@@ -627,3 +627,45 @@ def test_cli_refuses_an_unknown_file_name(db: Driver, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "not a bundle file name" in result.output
     assert counts(db) == ({}, {})
+
+
+def test_one_account_on_two_rows_ends_as_row_by_row_writes_leave_it(
+    db: Driver, tmp_path: Path
+) -> None:
+    rows = [
+        {"platform": "twitter", "id": "1", "handle": "first", "location": "Hong Kong"},
+        {"platform": "twitter", "id": "2", "handle": "other"},
+        {"platform": "twitter", "id": "1", "handle": "second", "followers": 7},
+    ]
+    path = write_csv(tmp_path / "accounts.csv", rows)
+    (report,) = load_all(db, [path], tmp_path)
+    assert (report.rows_loaded, report.duplicates) == (3, 0)
+    assert props(db, "MATCH (x:Account {key: 'twitter:1'})") == {
+        "key": "twitter:1",
+        "platform": "twitter",
+        "platform_id": "1",
+        "hashed": False,
+        "handle": "second",  # the later row wins
+        "location": "Hong Kong",  # a value the later row does not give is kept
+        "followers": 7,
+    }
+
+
+def test_follows_over_many_batches_link_every_row(db: Driver, tmp_path: Path) -> None:
+    """Endpoints sent with earlier batches are skipped later; every follow still finds them."""
+    rows = [
+        {"platform": "twitter", "follower_id": str(i % 97), "target_id": str(i), "target_type": t}
+        for i in range(3_000)
+        for t in ("account", "page")
+    ]
+    path = write_csv(tmp_path / "follows.csv", rows)
+    (report,) = load_all(db, [path], tmp_path, batch_size=250)
+    assert (report.rows_loaded, report.rows_rejected) == (6_000, 0)
+    nodes, rels = counts(db)
+    assert (nodes["Account"], nodes["Page"], rels["FOLLOWS"]) == (3_000, 3_000, 6_000)
+    records, _, _ = db.execute_query(
+        "MATCH (n) WHERE n:Account OR n:Page "
+        "RETURN count(*) AS n, count(n.first_loaded_at) AS stamped, "
+        "sum(size(n.sources)) AS sources"
+    )
+    assert dict(records[0]) == {"n": 6_000, "stamped": 6_000, "sources": 6_000}
