@@ -418,12 +418,17 @@ class _BatchWriter:
 
     NODE_WRITERS = 2
     RECENT_KEYS = 100_000  # endpoint keys remembered, so memory stays bounded
+    # A writer whose answer came back waits for the parsing thread to hand over the GIL; at
+    # 1 ms instead of Python's 5 ms, loads ran 12-13% faster (bench/load_bench.py).
+    SWITCH_INTERVAL = 0.001
 
     def __init__(
         self, driver: Driver, loader: Loader, params: dict[str, Any], database: str
     ) -> None:
         self.driver, self.loader, self.params, self.database = driver, loader, params, database
         self.error: BaseException | None = None
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, self.SWITCH_INTERVAL))
         self._nodes = (
             [_Writer(self, f"cibgraph-nodes-{i}") for i in range(self.NODE_WRITERS)]
             if loader.node_kinds
@@ -474,6 +479,7 @@ class _BatchWriter:
             writer.queue.put(None)
         for writer in (*self._nodes, self._links):
             writer.thread.join()
+        sys.setswitchinterval(self._switch_interval)
         if self.error is not None:
             raise self.error
 
