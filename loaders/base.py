@@ -490,7 +490,7 @@ def run_load(
     *,
     driver: Driver | None,
     rejects_dir: Path,
-    batch_size: int = 5_000,
+    batch_size: int = 10_000,
     dry_run: bool = False,
     database: str | None = None,
     progress: Progress | None = None,
