@@ -307,10 +307,10 @@ def parse_utc(text: str) -> datetime:
         raise ValueError("empty timestamp")
     if t.lstrip("-").replace(".", "", 1).isdigit():
         return datetime.fromtimestamp(float(t), tz=UTC)
-    dt = datetime.fromisoformat(t.replace("Z", "+00:00"))
+    dt = datetime.fromisoformat(t)  # Python 3.11 reads a trailing Z as UTC
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
+        return dt.replace(tzinfo=UTC)
+    return dt if dt.tzinfo is UTC else dt.astimezone(UTC)
 
 
 def epoch_ms(dt: datetime) -> int:

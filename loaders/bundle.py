@@ -320,13 +320,12 @@ class BundleLoader(Loader):
                 if isinstance(rec, Reject):
                     yield rec
                     continue
-                raw = ",".join(rec.values())
                 # An empty cell is a missing value; CSV cells are text, so validate in lax mode.
-                data = {k: v.strip() for k, v in rec.items() if v.strip()}
+                data = {k: cell for k, v in rec.items() if (cell := v.strip())}
                 try:
                     parsed = model.model_validate(data, strict=False)
                 except ValidationError as exc:
-                    yield _reject(line, exc, raw)
+                    yield _reject(line, exc, ",".join(rec.values()))
                     continue
                 yield Accepted(line, _ITEMS[kind](parsed), "\x1f".join(rec.values()))
 
