@@ -374,7 +374,14 @@ class Loader(ABC):
                 continue
             rows = list(unique.values())
             for name in names:
-                tx.run(self.query(kind, name).text, {"rows": rows, **params}).consume()
+                result = tx.run(self.query(kind, name).text, {"rows": rows, **params})
+                # Queries that MATCH nodes written earlier return how many rows got through:
+                # a row that found no node must fail the batch, never vanish.
+                record = result.single(strict=False)
+                linked = None if record is None else record.get("rows")
+                if linked is not None and linked < len(rows):
+                    lost = len(rows) - linked
+                    raise LoadError(f"{name}: {lost} of {len(rows)} rows found no node to link")
 
 
 Progress = Callable[[int], None]

@@ -4,7 +4,8 @@
 // labels: target: Account|Page
 // mode: write
 // Each row: follower_key, target_key. The target's label is bound per batch (accounts and
-// pages are sent apart), so every MATCH uses its constraint index.
+// pages are sent apart), so every MATCH uses its constraint index. Returns how many rows
+// found their two nodes.
 UNWIND $rows AS row
 MATCH (a:Account {key: row.follower_key})
 MATCH (t:__target__ {key: row.target_key})
@@ -13,3 +14,4 @@ MERGE (a)-[f:FOLLOWS]->(t)
 SET f.last_loaded_at = $now,
     f.sources = CASE WHEN $source IN coalesce(f.sources, []) THEN f.sources
                      ELSE coalesce(f.sources, []) + $source END
+RETURN count(*) AS rows

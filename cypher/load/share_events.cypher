@@ -5,7 +5,7 @@
 // mode: write
 // The object's label is bound from the allow-list (one object type per file). SHARED is keyed
 // by (content_id, at), so a reload creates nothing. `at_ms` is epoch milliseconds: the driver
-// packs integers far faster than datetimes.
+// packs integers far faster than datetimes. Returns how many rows found their two nodes.
 UNWIND $rows AS row
 MATCH (a:Account {key: row.account_key})
 MATCH (o:__object__ {key: row.object_key})
@@ -14,3 +14,4 @@ MERGE (a)-[s:SHARED {content_id: row.content_id, at: datetime({epochMillis: row.
 SET s.last_loaded_at = $now,
     s.sources = CASE WHEN $source IN coalesce(s.sources, []) THEN s.sources
                      ELSE coalesce(s.sources, []) + $source END
+RETURN count(*) AS rows

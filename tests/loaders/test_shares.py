@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from graph.db import read
-from loaders.base import LoadError, run_load
+from loaders.base import Item, LoadError, run_load
 from loaders.shares import ObjectType, ShareEventsLoader
 
 COUNTS = (
@@ -154,3 +155,13 @@ def test_interrupted_load_rerun_ends_with_the_same_graph(
     report = run_load(ShareEventsLoader(), path, driver=db, rejects_dir=tmp_path)
     assert report.rows_loaded == 35_124
     assert _counts(db) == (9_509, 7_285, 35_124, 1)
+
+
+def test_a_share_whose_nodes_are_missing_fails_its_batch(db: Driver) -> None:
+    """The share query MATCHes nodes written before it; a row that finds none is never lost."""
+    loader = ShareEventsLoader()
+    share = {"account_key": "twitter:1", "object_key": "twitter:2", "content_id": "c", "at_ms": 0}
+    params = {"source": "sha256:test", "now": datetime.now(UTC)}
+    with db.session() as session, pytest.raises(LoadError, match="1 of 1 rows found no node"):
+        session.execute_write(loader.write, [Item("share", share)], params)
+    assert read(db, "MATCH ()-[s:SHARED]->() RETURN count(s) AS n")[0]["n"] == 0
