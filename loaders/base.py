@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, TextIO
@@ -93,7 +93,6 @@ class LoadReport:
     rejects_path: Path | None = None
     dry_run: bool = False
     seconds: float = 0.0
-    written: dict[str, int] = field(default_factory=dict)
 
     @property
     def source_key(self) -> str:
@@ -521,8 +520,6 @@ def run_load(
     batch: list[Item] = []
 
     def flush() -> None:
-        for item in batch:
-            report.written[item.kind] = report.written.get(item.kind, 0) + 1
         if batch and writer is not None:
             writer.submit(list(batch))
         batch.clear()
