@@ -3,6 +3,8 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
+# A checkout keeps its jars and instances in .neo4j/ (an installed package uses ~/.local/share).
+export CIBGRAPH_HOME ?= $(CURDIR)/.neo4j
 
 .PHONY: up install neo4j test lint stop clean browser-deps
 

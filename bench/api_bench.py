@@ -185,7 +185,7 @@ def _post(url: str, key: str, query: str, variables: dict[str, Any]) -> dict[str
 
 def _state_account(url: str, key: str, truth: Path) -> tuple[str, str, dict[str, Any]]:
     """The first state twitter account of truth.csv that a detected network holds."""
-    from api.graphql.ids import encode_id
+    from cibgraph.api.graphql.ids import encode_id
 
     with truth.open(newline="") as fh:
         for row in csv.DictReader(fh):
@@ -231,11 +231,11 @@ def main() -> None:
 
     os.environ.update(ENV)
     env = {**os.environ, **ENV}
-    from api.auth import Role, create_key
-    from graph.driver import get_driver
-    from graph.schema import apply_schema
-    from graph.server import LocalNeo4j
-    from graph.settings import get_settings
+    from cibgraph.api.auth import Role, create_key
+    from cibgraph.neo4j.driver import get_driver
+    from cibgraph.neo4j.schema import apply_schema
+    from cibgraph.neo4j.server import LocalNeo4j
+    from cibgraph.settings import get_settings
 
     settings = get_settings()
     server = LocalNeo4j(settings)
@@ -263,7 +263,7 @@ def main() -> None:
         server_log = Path(tmp.name) / "api.log"  # the server's warnings stay out of the table
         with server_log.open("wb") as log:
             api = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+                [sys.executable, "-m", "uvicorn", "cibgraph.api.app:create_app", "--factory",
                  "--host", API_HOST, "--port", str(API_PORT), "--log-level", "warning",
                  "--no-access-log"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -330,7 +330,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 api.kill()
         if not args.keep:
-            from graph.driver import close_driver
+            from cibgraph.neo4j.driver import close_driver
 
             close_driver()
             server.stop()

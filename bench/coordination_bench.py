@@ -19,17 +19,17 @@ import sys
 import time
 from pathlib import Path
 
-from graph.db import read
-from graph.detection.coordination import (
+from cibgraph.detection.coordination import (
     CoordinationParams,
     ShareColumns,
     compute_coordination,
     read_share_events,
     write_coordination,
 )
-from graph.driver import get_driver
-from graph.queries import get_query
-from graph.settings import get_settings
+from cibgraph.neo4j.db import read
+from cibgraph.neo4j.driver import get_driver
+from cibgraph.neo4j.registry import get_query
+from cibgraph.settings import get_settings
 
 
 def peak_rss_mb() -> float:
@@ -102,8 +102,8 @@ def main() -> None:
     settings = get_settings()
     driver = get_driver(settings)
     if args.load:
-        from loaders.base import run_load
-        from loaders.shares import ShareEventsLoader
+        from cibgraph.ingest.base import run_load
+        from cibgraph.ingest.shares import ShareEventsLoader
 
         path = settings.cibgraph_data_dir / "coortweet" / "russian_coord_tweets.csv.gz"
         run_load(ShareEventsLoader(), path, driver=driver, rejects_dir=Path("rejects"))

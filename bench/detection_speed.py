@@ -65,8 +65,8 @@ os.environ.update(
     }
 )
 
-from graph.driver import close_driver, get_driver  # noqa: E402
-from graph.settings import get_settings  # noqa: E402
+from cibgraph.neo4j.driver import close_driver, get_driver  # noqa: E402
+from cibgraph.settings import get_settings  # noqa: E402
 
 TIME_WINDOW = 60
 MIN_PARTICIPATION = 2
@@ -230,14 +230,14 @@ def load_avg() -> str:
 
 def child_detect(result_path: Path, edges_path: Path | None) -> None:
     """Read + compute + write once, timed inside this process; then dump edges, delete the run."""
-    from graph.db import read
-    from graph.detection.coordination import (
+    from cibgraph.detection.coordination import (
         CoordinationParams,
         compute_coordination,
         read_share_events,
         write_coordination,
     )
-    from graph.queries import get_query
+    from cibgraph.neo4j.db import read
+    from cibgraph.neo4j.registry import get_query
 
     driver = get_driver()
     read(driver, "RETURN 1")  # the connection is opened before timing
@@ -302,7 +302,7 @@ class Instance:
     """The `speed` instance: start, stop, and a fresh database holding exactly one file."""
 
     def __init__(self) -> None:
-        from graph.server import LocalNeo4j
+        from cibgraph.neo4j.server import LocalNeo4j
 
         self.server = LocalNeo4j(get_settings())
 
@@ -311,7 +311,7 @@ class Instance:
         return self.server.pid()
 
     def start(self) -> None:
-        from graph.schema import apply_schema
+        from cibgraph.neo4j.schema import apply_schema
 
         self.server.install()
         self.server.start()
@@ -329,7 +329,7 @@ class Instance:
 
     def sources(self) -> tuple[list[str], int]:
         """The Source keys in the database and its number of share events."""
-        from graph.db import read
+        from cibgraph.neo4j.db import read
 
         records = read(
             get_driver(),
@@ -340,8 +340,8 @@ class Instance:
 
     def ensure_loaded(self, path: Path) -> float | None:
         """Load `path` (alone) unless the database already holds exactly it; the load's seconds."""
-        from loaders.base import file_sha256, run_load
-        from loaders.shares import ShareEventsLoader
+        from cibgraph.ingest.base import file_sha256, run_load
+        from cibgraph.ingest.shares import ShareEventsLoader
 
         sources, shares = self.sources()
         if shares and sources == [f"sha256:{file_sha256(path)}"]:

@@ -41,10 +41,10 @@ os.environ.update(
     }
 )
 
-from graph.driver import get_driver  # noqa: E402
-from graph.schema import apply_schema  # noqa: E402
-from graph.server import LocalNeo4j  # noqa: E402
-from graph.settings import get_settings  # noqa: E402
+from cibgraph.neo4j.driver import get_driver  # noqa: E402
+from cibgraph.neo4j.schema import apply_schema  # noqa: E402
+from cibgraph.neo4j.server import LocalNeo4j  # noqa: E402
+from cibgraph.settings import get_settings  # noqa: E402
 
 PROV = (
     "{v}.last_loaded_at = $now, {v}.sources = CASE WHEN $source IN coalesce({v}.sources, []) "
@@ -154,8 +154,8 @@ def run_ours(kind: str, path: Path, batch: int, *, dry_run: bool = False) -> dic
     """Our loader in a child process; returns its rows/s and peak RSS."""
     code = (
         "import json, sys, time; from pathlib import Path\n"
-        "from graph.driver import get_driver\n"
-        "from loaders.base import run_load\n"
+        "from cibgraph.neo4j.driver import get_driver\n"
+        "from cibgraph.ingest.base import run_load\n"
         f"from bench.load_bench import make_loader\n"
         "t = time.perf_counter()\n"
         f"r = run_load(make_loader({kind!r}), Path({str(path)!r}),"
@@ -180,11 +180,11 @@ def run_ours(kind: str, path: Path, batch: int, *, dry_run: bool = False) -> dic
 
 def make_loader(kind: str) -> Any:
     if kind in ("accounts", "follows"):
-        from loaders.bundle import BundleLoader
+        from cibgraph.ingest.bundle import BundleLoader
 
         return BundleLoader()
     if kind == "shares":
-        from loaders.shares import ShareEventsLoader
+        from cibgraph.ingest.shares import ShareEventsLoader
 
         return ShareEventsLoader()
     raise ValueError(kind)

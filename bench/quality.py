@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.detection.cohorts import detect_cohorts, write_cohorts  # noqa: E402
-from graph.detection.control import detect_control, write_control  # noqa: E402
-from graph.detection.coordination import detect_coordination, write_coordination  # noqa: E402
-from graph.detection.fusion import (  # noqa: E402
+from cibgraph.detection.cohorts import detect_cohorts, write_cohorts  # noqa: E402
+from cibgraph.detection.control import detect_control, write_control  # noqa: E402
+from cibgraph.detection.coordination import detect_coordination, write_coordination  # noqa: E402
+from cibgraph.detection.fusion import (  # noqa: E402
     SIGNALS,
     FusionParams,
     FusionRun,
@@ -45,14 +45,14 @@ from graph.detection.fusion import (  # noqa: E402
     find_networks,
     read_signal_edges,
 )
-from graph.detection.infrastructure import (  # noqa: E402
+from cibgraph.detection.infrastructure import (  # noqa: E402
     detect_infrastructure,
     write_infrastructure,
 )
-from loaders.base import run_load  # noqa: E402
-from loaders.bundle import BundleLoader, bundle_files  # noqa: E402
-from loaders.demo import DEFAULT_SEED, Group, generate  # noqa: E402
-from loaders.shares import ObjectType, ShareEventsLoader  # noqa: E402
+from cibgraph.ingest.base import run_load  # noqa: E402
+from cibgraph.ingest.bundle import BundleLoader, bundle_files  # noqa: E402
+from cibgraph.ingest.demo import DEFAULT_SEED, Group, generate  # noqa: E402
+from cibgraph.ingest.shares import ObjectType, ShareEventsLoader  # noqa: E402
 
 STATE = Group.STATE.value
 CONFOUNDERS = (Group.VPN_CGNAT.value, Group.VIRAL.value, Group.FAN.value)
@@ -247,10 +247,10 @@ def main() -> None:
             "NEO4J_PAGECACHE": os.environ.get("QUALITY_PAGECACHE", "512m"),
         }
     )
-    from graph.driver import close_driver, get_driver
-    from graph.schema import apply_schema
-    from graph.server import LocalNeo4j
-    from graph.settings import get_settings
+    from cibgraph.neo4j.driver import close_driver, get_driver
+    from cibgraph.neo4j.schema import apply_schema
+    from cibgraph.neo4j.server import LocalNeo4j
+    from cibgraph.settings import get_settings
 
     get_settings.cache_clear()
     settings = get_settings()

@@ -16,6 +16,10 @@ from pathlib import Path
 _instance = os.environ.get("CIBGRAPH_TEST_INSTANCE", "test")
 _bolt = os.environ.get("CIBGRAPH_TEST_BOLT_PORT", "7688")
 _http = os.environ.get("CIBGRAPH_TEST_HTTP_PORT", "7475")
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# The checkout's jars and instances, and the shared real data beside it, unless set explicitly.
+os.environ.setdefault("CIBGRAPH_HOME", str(REPO_ROOT / ".neo4j"))
+os.environ.setdefault("CIBGRAPH_DATA_DIR", str(REPO_ROOT.parent / "shared" / "data"))
 os.environ.update(
     {
         "NEO4J_URI": f"neo4j://127.0.0.1:{_bolt}",
@@ -32,10 +36,10 @@ os.environ.update(
 import pytest
 from neo4j import Driver
 
-from graph.driver import close_driver, get_driver
-from graph.schema import apply_schema
-from graph.server import LocalNeo4j, Neo4jServerError
-from graph.settings import Settings, get_settings
+from cibgraph.neo4j.driver import close_driver, get_driver
+from cibgraph.neo4j.schema import apply_schema
+from cibgraph.neo4j.server import LocalNeo4j, Neo4jServerError
+from cibgraph.settings import Settings, get_settings
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +83,6 @@ def db(driver: Driver, settings: Settings) -> Driver:
 def data_dir(settings: Settings) -> Path:
     """The shared real-data folder (CIBGRAPH_DATA_DIR, default ../shared/data)."""
     d = settings.cibgraph_data_dir
-    if not d.is_dir():
+    if d is None or not d.is_dir():
         pytest.fail(f"real data folder {d} is missing: set CIBGRAPH_DATA_DIR")
     return d

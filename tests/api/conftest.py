@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from api.app import create_app
-from api.auth import Principal, Role, create_key
-from api.graphql.context import Context, Db
-from api.graphql.schema import schema
-from graph.driver import open_async_driver
-from graph.settings import Settings
+from cibgraph.api.app import create_app
+from cibgraph.api.auth import Principal, Role, create_key
+from cibgraph.api.graphql.context import Context, Db
+from cibgraph.api.graphql.schema import schema
+from cibgraph.neo4j.driver import open_async_driver
+from cibgraph.settings import Settings
 
 SEED = """
 CREATE (a1:Account {key: 'twitter:1', platform: 'twitter', platform_id: '1', handle: 'alice',

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 from neo4j.exceptions import ServiceUnavailable
 
-from api.auth import KeyChecker
-from graph.settings import Settings
+from cibgraph.api.auth import KeyChecker
+from cibgraph.settings import Settings
 from tests.api.conftest import Gql
 
 

@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 from typer.testing import CliRunner
 
-from api.auth import KeyChecker, Role, create_key, list_keys, revoke_key
-from api.cli import app
-from graph.driver import open_async_driver
-from graph.settings import Settings
+from cibgraph.api.auth import KeyChecker, Role, create_key, list_keys, revoke_key
+from cibgraph.cli import app
+from cibgraph.neo4j.driver import open_async_driver
+from cibgraph.settings import Settings
 
 
 def test_keys_are_stored_hashed(db: Driver, settings: Settings) -> None:

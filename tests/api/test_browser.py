@@ -8,9 +8,9 @@ from html import unescape
 
 from typer.testing import CliRunner
 
-from api.browser import GUIDE, STYLE, render_guide, serve_in_thread
-from api.cli import app
-from graph.queries import get_query
+from cibgraph.api.browser import GUIDE, STYLE, render_guide, serve_in_thread
+from cibgraph.cli import app
+from cibgraph.neo4j.registry import get_query
 
 
 def test_guide_is_generated_from_the_named_queries() -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from api.browser import ASSETS, GUIDE, serve_in_thread
-from graph.settings import Settings
+from cibgraph.api.browser import GUIDE, serve_in_thread
+from cibgraph.settings import Settings
 from tests.api.cdp import Chromium
-from tests.graph.export.conftest import Demo, demo  # noqa: F401 - the fixture
+from tests.export.conftest import Demo, demo  # noqa: F401 - the fixture
 
-SCREENSHOT = ASSETS / "screenshot.png"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "browser-screenshot.png"
 
 
 def _guide_blocks() -> list[str]:

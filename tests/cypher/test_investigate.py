@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.queries import QueryMode, get_query, registry
-from graph.settings import Settings
-from graph.traversals import _native
+from cibgraph.neo4j.registry import QueryMode, get_query, registry
+from cibgraph.settings import Settings
+from cibgraph.traversals import _native
 
 
 def _setup(driver: Driver, settings: Settings, cypher: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from api.graphql.ids import encode_id
+from cibgraph.api.graphql.ids import encode_id
 from tests.api.conftest import Gql
 
 A1 = encode_id("Account", "twitter:1")
@@ -130,13 +130,13 @@ def test_internal_errors_are_masked_with_a_request_id(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from api.graphql import context
+    from cibgraph.api.graphql import context
 
     async def broken(self: context.Db, name: str, params: dict) -> list[dict]:
         raise RuntimeError("Neo4j said: MATCH (secret) failed")
 
     monkeypatch.setattr(context.Db, "read", broken)
-    with caplog.at_level(logging.ERROR, logger="api.graphql.errors"):
+    with caplog.at_level(logging.ERROR, logger="cibgraph.api.graphql.errors"):
         resp = client.post(
             "/graphql",
             json={"query": "{ labelCounts { nodes } }"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from neo4j import Driver
 
-from api.graphql.ids import encode_id
+from cibgraph.api.graphql.ids import encode_id
 from tests.api.conftest import Gql
 
 A1, A2, A3 = (encode_id("Account", f"twitter:{i}") for i in (1, 2, 3))

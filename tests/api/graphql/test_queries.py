@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from neo4j import Driver
 
-from api.graphql.ids import encode_id
-from api.graphql.queries import lucene_escape
-from graph.settings import Settings
+from cibgraph.api.graphql.ids import encode_id
+from cibgraph.api.graphql.queries import lucene_escape
+from cibgraph.settings import Settings
 from tests.api.conftest import Gql
 
 A1, A2, A3 = (encode_id("Account", f"twitter:{i}") for i in (1, 2, 3))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.graphql.schema import SDL_PATH, sdl
+from cibgraph.api.graphql.schema import SDL_PATH, sdl
 
 
 def test_schema_file_matches_the_code() -> None:
