@@ -2,7 +2,7 @@
 
 A bundle is a folder of `<kind>.csv` or `<kind>.jsonl` files (optionally gzipped), described in
 `docs/bundle.md`. Each model here is the contract for one kind: the CSV columns are its fields, a
-JSONL line is one of its objects, and `docs/bundle/<kind>.schema.json` is its JSON Schema,
+JSONL line is one of its objects, and `assets/bundle/<kind>.schema.json` is its JSON Schema,
 written by `python -m cibgraph.ingest.bundle_models` (a test keeps the files equal to the models).
 
 JSONL objects are validated strictly (numbers must be JSON numbers, ids JSON strings); CSV cells

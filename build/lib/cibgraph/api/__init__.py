@@ -1,0 +1,1 @@
+"""cibgraph's front doors: the GraphQL API and the `cibgraph` command line."""

@@ -1,0 +1,188 @@
+"""The FastAPI app: GraphQL at /graphql (API keys required) and a health check at /healthz."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from neo4j import AsyncDriver, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.fastapi import GraphQLRouter
+
+from cibgraph.api.auth import KeyChecker, Principal, token_from_headers
+from cibgraph.api.exports import export_router
+from cibgraph.api.graphql.context import Context, Db
+from cibgraph.api.graphql.mutations import DetectionRunner
+from cibgraph.api.graphql.schema import schema
+from cibgraph.neo4j.driver import get_driver, open_async_driver
+from cibgraph.neo4j.schema import apply_schema
+from cibgraph.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 100_000
+QUERY_TIMEOUT = 15.0  # seconds, per Cypher query
+
+
+class BodyLimitAndRequestId:
+    """Gives every request an id (echoed in `X-Request-Id`) and refuses bodies over the limit.
+
+    The body is read here, up to the limit, before any handler sees it: a client that sends more
+    (with or without a Content-Length) gets 413 and the rest is never buffered.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._too_large(send_with_id)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._too_large(send_with_id)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_id)
+
+    async def _too_large(self, send: Send) -> None:
+        body = (
+            b'{"errors":[{"message":"request body too large (at most '
+            + str(self.max_bytes).encode()
+            + b' bytes)","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}'
+        )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    s = settings or get_settings()
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Schema migration is synchronous and runs once, before the first request.
+        await asyncio.to_thread(apply_schema, get_driver(s), database=s.neo4j_database)
+        driver = open_async_driver(s)
+        state["driver"] = driver
+        state["keys"] = KeyChecker(driver, database=s.neo4j_database)
+        state["runner"] = DetectionRunner(lambda: get_driver(s), database=s.neo4j_database)
+        try:
+            yield
+        finally:
+            await driver.close()
+
+    async def get_context(request: Request) -> Context:
+        rid = request.scope.get("state", {}).get("request_id", uuid.uuid4().hex[:16])
+        db = Db(state["driver"], database=s.neo4j_database, timeout=QUERY_TIMEOUT)
+        token = token_from_headers(
+            request.headers.get("authorization"), request.headers.get("x-api-key")
+        )
+        try:
+            principal = await state["keys"].check(token) if token else None
+        except (Neo4jError, DriverError, OSError):
+            # An overloaded or unreachable database (the key look-up timed out, say): a 503 the
+            # client can retry, not a bare 500; the log keeps the detail under the request id.
+            logger.exception("request %s: the API key could not be checked", rid)
+            raise HTTPException(
+                status_code=503,
+                detail=f"the database is unavailable or overloaded; retry (request id {rid})",
+                headers={"Retry-After": "1"},
+            ) from None
+        if principal is None:
+            if _is_ide_page(request):
+                return Context(db=db, principal=None, request_id=rid)
+            raise HTTPException(
+                status_code=401,
+                detail="a valid API key is required (Authorization: Bearer <key>)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return Context(db=db, principal=principal, request_id=rid, runner=state["runner"])
+
+    app = FastAPI(title="cibgraph", lifespan=lifespan)
+    app.add_middleware(BodyLimitAndRequestId, max_bytes=MAX_BODY_BYTES)
+    app.include_router(
+        GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql"),
+        prefix="/graphql",
+    )
+
+    async def check_key(token: str) -> Principal | None:
+        checker: KeyChecker = state["keys"]
+        return await checker.check(token)
+
+    app.include_router(
+        export_router(driver=lambda: get_driver(s), check_key=check_key, database=s.neo4j_database)
+    )
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        driver: AsyncDriver = state["driver"]
+        try:
+            await driver.execute_query(
+                "RETURN 1", routing_=RoutingControl.READ, database_=s.neo4j_database
+            )
+        except (Neo4jError, ServiceUnavailable, OSError):
+            return JSONResponse({"status": "unavailable", "neo4j": False}, status_code=503)
+        return JSONResponse({"status": "ok", "neo4j": True})
+
+    return app
+
+
+def _is_ide_page(request: Request) -> bool:
+    """GraphiQL's own page (a browser GET with no query) is served without a key: it runs no
+    query, and the key is then entered in its headers pane."""
+    return (
+        request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )

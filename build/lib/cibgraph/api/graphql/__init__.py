@@ -1,0 +1,1 @@
+"""The GraphQL API for investigation UIs: types, queries, mutations, per-request context."""

@@ -1,0 +1,45 @@
+"""The assembled GraphQL schema, its limits, and its SDL (exported to schema.graphql)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from cibgraph.api.graphql.context import request_id_of
+from cibgraph.api.graphql.errors import MaskWithRequestId
+from cibgraph.api.graphql.mutations import Mutation
+from cibgraph.api.graphql.queries import Query
+from cibgraph.api.graphql.types import TYPES
+
+MAX_DEPTH = 12  # network > members > edges > node > networks > network > ... is 8 deep
+MAX_ALIASES = 30
+MAX_TOKENS = 3_000
+SDL_PATH = Path("schema.graphql")  # the published SDL, at the root of a checkout
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=list(TYPES.values()),
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaskWithRequestId(request_id_of),
+    ],
+)
+
+
+def sdl() -> str:
+    """The schema in GraphQL SDL, as schema.graphql holds it."""
+    return schema.as_str().rstrip("\n") + "\n"
+
+
+def export_sdl(path: Path = SDL_PATH) -> bool:
+    """Write the SDL to `path`; returns whether the file changed."""
+    text = sdl()
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True

@@ -1,0 +1,664 @@
+"""GraphQL output types: entities behind a Relay Node interface, networks, evidence, cases."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from strawberry.scalars import JSON
+
+from cibgraph.api.graphql.context import Context
+from cibgraph.api.graphql.errors import BadInput
+from cibgraph.api.graphql.ids import Ref, encode_cursor, encode_id
+
+Info = strawberry.Info[Context, None]
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def page_size(first: int | None, *, maximum: int = MAX_PAGE_SIZE) -> int:
+    """`first`, checked: 0 to `maximum` (default 20); anything else is a client error."""
+    if first is None:
+        return min(DEFAULT_PAGE_SIZE, maximum)
+    if not 0 <= first <= maximum:
+        raise BadInput(f"first must be between 0 and {maximum}, not {first}")
+    return first
+
+
+def jsonable(value: Any) -> Any:
+    """Properties as JSON: datetimes as ISO 8601 strings, recursively."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+# --- interfaces -----------------------------------------------------------------------------
+
+
+@strawberry.interface(description="A node of the graph, with a global id (base64 of Label:key).")
+class Node:
+    key: str
+    properties: JSON = strawberry.field(description="Every stored property (times as ISO 8601).")
+
+    @strawberry.field(description="The global id: base64 of 'Label:key'.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id(label_of(self), self.key))
+
+
+@strawberry.type(description="A tag on an entity, with who added it and when.")
+class Tag:
+    name: str
+    author: str | None
+    created_at: datetime | None
+
+
+@strawberry.interface(description="A node investigators can annotate with notes and tags.")
+class Annotatable(Node):
+    @strawberry.field(description="Investigators' notes, oldest first.")
+    async def notes(self, info: Info) -> list[Note]:
+        rows = await info.context.loaders.annotations_of.load(ref_of(self))
+        return [build_note(r["props"]) for r in rows if r["props"].get("kind") == "note"]
+
+    @strawberry.field(description="Tags, oldest first.")
+    async def tags(self, info: Info) -> list[Tag]:
+        rows = await info.context.loaders.annotations_of.load(ref_of(self))
+        return [
+            Tag(name=p["text"], author=p.get("author"), created_at=p.get("created_at"))
+            for p in (r["props"] for r in rows)
+            if p.get("kind") == "tag"
+        ]
+
+
+@strawberry.interface(description="Something a network can hold or a case can name.")
+class Entity(Annotatable):
+    @strawberry.field(
+        description="The detected networks this entity belongs to, strongest first: those of "
+        "the fusion run `run` (default: the latest complete one, as `networks` lists)."
+    )
+    async def networks(self, info: Info, run: str | None = None) -> list[NetworkMembership]:
+        rows = await info.context.loaders.networks_of.load((ref_of(self), run))
+        return [
+            NetworkMembership(
+                network=build_network(r["network"]), score=r["score"], evidence=r["evidence"] or []
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="The disclosed campaigns it is attributed to.")
+    async def campaigns(self, info: Info) -> list[Campaign]:
+        rows = await info.context.loaders.campaigns_of.load(ref_of(self))
+        return [build(r["c_label"], r["props"]) for r in rows]  # type: ignore[misc]
+
+
+# --- entities -------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A social media account.")
+class Account(Entity):
+    platform: str | None = None
+    platform_id: str | None = None
+    handle: str | None = None
+    name: str | None = None
+    description: str | None = None
+    location: str | None = None
+    profile_url: str | None = None
+    followers: int | None = None
+    following: int | None = None
+    created_at: datetime | None = None
+    language: str | None = None
+    client: str | None = None
+    hashed: bool | None = None
+
+
+@strawberry.type(description="A page (e.g. a Facebook page).")
+class Page(Entity):
+    platform: str | None = None
+    platform_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    created_at: datetime | None = None
+    followers: int | None = None
+
+
+@strawberry.type(description="A group.")
+class Group(Entity):
+    platform: str | None = None
+    platform_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    created_at: datetime | None = None
+    member_count: int | None = strawberry.field(default=None, description="Stored member count.")
+
+
+@strawberry.type(description="One account's use of an IP address.")
+class IpUse:
+    account: Account
+    access: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    count: int | None
+
+
+@strawberry.type(description="The accounts behind an IP: how many, and one page of them.")
+class IpAccounts:
+    total: int
+    uses: list[IpUse]
+
+
+@strawberry.type(description="An IP address (IPv4 or IPv6, normalised).")
+class IP(Entity):
+    version: int | None = None
+
+    @strawberry.field(description="The normalised address (the key).")
+    def address(self) -> str:
+        return self.key
+
+    @strawberry.field(description="The accounts that used this address, earliest first.")
+    async def accounts(self, info: Info, first: int | None = DEFAULT_PAGE_SIZE) -> IpAccounts:
+        n = page_size(first)
+        total, rows = await info.context.loaders.ip_accounts.load((self.key, n))
+        return IpAccounts(
+            total=total,
+            uses=[
+                IpUse(
+                    account=build("Account", r["props"]),  # type: ignore[arg-type]
+                    access=r["access"],
+                    first_seen=r["first_seen"],
+                    last_seen=r["last_seen"],
+                    count=r["count"],
+                )
+                for r in rows
+            ],
+        )
+
+
+@strawberry.type(description="A /24 (IPv4) or /48 (IPv6) subnet.")
+class Subnet(Entity):
+    pass
+
+
+@strawberry.type(description="A shared URL.")
+class Url(Entity):
+    @strawberry.field
+    def url(self) -> str:
+        return self.key
+
+
+@strawberry.type(description="A web domain (lower case, without www.).")
+class Domain(Entity):
+    pass
+
+
+@strawberry.type(description="A hashtag (lower case, without '#').")
+class Hashtag(Entity):
+    @strawberry.field
+    def tag(self) -> str:
+        return self.key
+
+
+@strawberry.type(description="A post, tweet or message.")
+class Post(Entity):
+    platform: str | None = None
+    created_at: datetime | None = None
+
+
+@strawberry.type(description="A media file, named by its hash.")
+class Media(Entity):
+    pass
+
+
+@strawberry.type(description="A disclosed information operation (e.g. china_082019_1).")
+class Campaign(Entity):
+    name: str | None = None
+    description: str | None = None
+
+
+# --- investigators' records -----------------------------------------------------------------
+
+
+@strawberry.type(description="An investigator's note about an entity.")
+class Note(Node):
+    kind: str | None = None
+    text: str | None = None
+    author: str | None = None
+    created_at: datetime | None = None
+
+
+@strawberry.type(description="An entity in a case, why it is there and who put it there.")
+class CaseEntity:
+    entity: Entity
+    reason: str | None
+    added_by: str | None
+    added_at: datetime | None
+    removed_at: datetime | None
+    removed_by: str | None
+    removed_reason: str | None
+
+
+@strawberry.type(description="An investigation case: a named set of entities with reasons.")
+class Case(Annotatable):
+    title: str | None = None
+    description: str | None = None
+    status: str | None = None
+    created_by: str | None = None
+    created_at: datetime | None = None
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    resolution: str | None = None
+
+    @strawberry.field(description="The entities in the case, in the order they were added.")
+    async def entities(self, info: Info, include_removed: bool = False) -> list[CaseEntity]:
+        rows = await info.context.loaders.case_entities.load((self.key, include_removed))
+        out = []
+        for r in rows:
+            label = entity_label(r["labels"])
+            if label is None:
+                continue
+            link = r["link"]
+            out.append(
+                CaseEntity(
+                    entity=build(label, r["props"]),  # type: ignore[arg-type]
+                    reason=link.get("reason"),
+                    added_by=link.get("added_by"),
+                    added_at=link.get("added_at"),
+                    removed_at=link.get("removed_at"),
+                    removed_by=link.get("removed_by"),
+                    removed_reason=link.get("removed_reason"),
+                )
+            )
+        return out
+
+
+@strawberry.type(description="A detection run: its kind, parameters, status and counts.")
+class DetectionRun(Node):
+    kind: str | None = None
+    algorithm: str | None = None
+    status: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    requested_by: str | None = None
+    error: str | None = None
+
+
+# --- networks and evidence ------------------------------------------------------------------
+
+
+@strawberry.type(description="How strongly one signal holds a network together (0 to 1).")
+class SignalStrength:
+    signal: str
+    strength: float
+
+
+@strawberry.type(description="A member of a network, with its membership score and evidence.")
+class NetworkMember:
+    entity: Entity
+    score: float | None
+    evidence: list[str]
+
+
+@strawberry.type(description="An entity's membership of a network.")
+class NetworkMembership:
+    network: Network
+    score: float | None
+    evidence: list[str]
+
+
+@strawberry.type(description="An IP used by several accounts of a network.")
+class NetworkIp:
+    ip: IP
+    account_refs: strawberry.Private[list[Ref]]
+    users: int = strawberry.field(description="Every account behind it, in or out of the network.")
+    access: list[str]
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+    @strawberry.field(description="The network's accounts behind it.")
+    async def accounts(self, info: Info) -> list[Account]:
+        found = await info.context.loaders.nodes.load_many(self.account_refs)
+        return [build("Account", p) for p in found if p is not None]  # type: ignore[misc]
+
+
+@strawberry.type(description="A detection edge between two entities: the evidence for a tie.")
+class Evidence:
+    signal: str
+    weight: float | None
+    source_ref: strawberry.Private[Ref]
+    target_ref: strawberry.Private[Ref]
+    properties: JSON
+
+    @strawberry.field
+    async def source(self, info: Info) -> Entity | None:
+        return await load_entity(info, self.source_ref)
+
+    @strawberry.field
+    async def target(self, info: Info) -> Entity | None:
+        return await load_entity(info, self.target_ref)
+
+
+@strawberry.enum(description="The kinds of network members.")
+class MemberKind(Enum):
+    ACCOUNT = "Account"
+    PAGE = "Page"
+    GROUP = "Group"
+
+
+@strawberry.type(description="A detected network: a scored, explained cluster of entities.")
+class Network(Annotatable):
+    run: str | None = None
+    rank: int | None = None
+    score: float | None = None
+    size: int | None = strawberry.field(default=None, description="Its number of accounts.")
+    page_count: int | None = None
+    group_count: int | None = None
+    explanation: str | None = None
+    signal_strengths: list[SignalStrength] = strawberry.field(default_factory=list)
+
+    @strawberry.field(description="Members (accounts, pages, groups), strongest first.")
+    async def members(
+        self,
+        info: Info,
+        first: int | None = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        kinds: list[MemberKind] | None = None,
+    ) -> Connection[NetworkMember]:
+        from cibgraph.api.graphql.ids import decode_cursor
+
+        n, skip = page_size(first), decode_cursor(after)
+        labels = tuple(sorted(k.value for k in kinds or []))
+        total, rows = await info.context.loaders.network_members.load((self.key, (labels, skip, n)))
+        return connection(
+            [
+                NetworkMember(
+                    entity=build(r["label"], r["props"]),  # type: ignore[arg-type]
+                    score=r["score"],
+                    evidence=r["evidence"] or [],
+                )
+                for r in rows
+            ],
+            skip=skip,
+            total=total,
+        )
+
+    @strawberry.field(description="The pages tied to the network.")
+    async def pages(self, info: Info) -> list[NetworkMember]:
+        return await self._kind(info, "Page")
+
+    @strawberry.field(description="The groups tied to the network.")
+    async def groups(self, info: Info) -> list[NetworkMember]:
+        return await self._kind(info, "Group")
+
+    async def _kind(self, info: Info, label: str) -> list[NetworkMember]:
+        _, rows = await info.context.loaders.network_members.load(
+            (self.key, ((label,), 0, MAX_PAGE_SIZE))
+        )
+        return [
+            NetworkMember(
+                entity=build(r["label"], r["props"]),  # type: ignore[arg-type]
+                score=r["score"],
+                evidence=r["evidence"] or [],
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="IPs used by at least `minMembers` of its accounts.")
+    async def ips(
+        self, info: Info, min_members: int = 2, first: int | None = DEFAULT_PAGE_SIZE
+    ) -> list[NetworkIp]:
+        if not 1 <= min_members <= 1000:
+            raise BadInput("minMembers must be between 1 and 1000")
+        rows = await info.context.loaders.network_ips.load(
+            (self.key, (min_members, page_size(first)))
+        )
+        return [
+            NetworkIp(
+                ip=build("IP", r["props"]),  # type: ignore[arg-type]
+                account_refs=[Ref("Account", k) for k in r["members"]],
+                users=r["users"],
+                access=sorted(a for a in r["access"] if a),
+                first_seen=r["first_seen"],
+                last_seen=r["last_seen"],
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="The strongest detection edges between members, per signal.")
+    async def evidence(self, info: Info, per_signal: int = 5) -> list[Evidence]:
+        if not 1 <= per_signal <= MAX_PAGE_SIZE:
+            raise BadInput(f"perSignal must be between 1 and {MAX_PAGE_SIZE}")
+        groups = await info.context.loaders.network_evidence.load((self.key, per_signal))
+        return [
+            Evidence(
+                signal=g["signal"],
+                weight=e["weight"],
+                source_ref=Ref(e["a_label"], e["a"]),
+                target_ref=Ref(e["b_label"], e["b"]),
+                properties=jsonable(e["props"]),
+            )
+            for g in groups
+            for e in g["edges"]
+        ]
+
+
+# --- shapes for traversals --------------------------------------------------------------------
+
+
+@strawberry.type(description="A relationship of a drawn subgraph, between two global ids.")
+class GraphEdge:
+    id: str
+    type: str
+    source: strawberry.ID
+    target: strawberry.ID
+    properties: JSON
+
+
+@strawberry.type(description="A subgraph a UI can draw as it is.")
+class Subgraph:
+    nodes: list[Node]
+    edges: list[GraphEdge]
+    truncated: bool = strawberry.field(description="More nodes were reachable than the limit.")
+    edges_truncated: bool
+
+
+@strawberry.type(description="One path: its nodes in order and the relationships between them.")
+class GraphPath:
+    nodes: list[Node]
+    edges: list[GraphEdge]
+
+
+@strawberry.type(description="An IP an account used, and the other accounts behind it.")
+class SharedIp:
+    ip: IP
+    access: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+    count: int | None
+    accounts: int = strawberry.field(description="Every account behind the IP, this one included.")
+    other_refs: strawberry.Private[list[Ref]]
+
+    @strawberry.field(description="The other accounts behind the IP (at most maxOthers).")
+    async def others(self, info: Info) -> list[Account]:
+        found = await info.context.loaders.nodes.load_many(self.other_refs)
+        return [
+            build("Account", p)  # type: ignore[misc]
+            for p in found
+            if p is not None
+        ]
+
+
+@strawberry.type(description="Two shares of one object, close in time: coordination evidence.")
+class SharePair:
+    object_key: str
+    a_content_id: str
+    a_at: datetime
+    b_content_id: str
+    b_at: datetime
+    delta: float = strawberry.field(description="Seconds between the two shares.")
+
+
+@strawberry.type(description="Counts of creations and share events in one time bucket.")
+class TimelineBucket:
+    start: datetime
+    creations: int
+    shares: int
+
+
+@strawberry.type(description="A fulltext search hit.")
+class SearchHit:
+    score: float
+    node: Entity
+
+
+@strawberry.type(description="The holder of the API key used.")
+class Viewer:
+    name: str
+    role: str
+
+
+# --- connections ------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of results (first: default 20, at most 100).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    total_count: int
+
+
+def connection(items: list[Any], *, skip: int, total: int) -> Connection[Any]:
+    edges = [Edge(cursor=encode_cursor(skip + i), node=x) for i, x in enumerate(items)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=skip + len(items) < total,
+            has_previous_page=skip > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+    )
+
+
+# --- building objects from stored properties --------------------------------------------------
+
+TYPES: dict[str, type] = {
+    "Account": Account,
+    "Page": Page,
+    "Group": Group,
+    "IP": IP,
+    "Subnet": Subnet,
+    "Url": Url,
+    "Domain": Domain,
+    "Hashtag": Hashtag,
+    "Post": Post,
+    "Media": Media,
+    "Campaign": Campaign,
+    "Network": Network,
+    "Case": Case,
+    "Note": Note,
+    "DetectionRun": DetectionRun,
+}
+ENTITY_LABELS = (
+    "Account",
+    "Page",
+    "Group",
+    "IP",
+    "Subnet",
+    "Url",
+    "Domain",
+    "Hashtag",
+    "Post",
+    "Media",
+    "Campaign",
+)
+_LABEL_OF = {cls: label for label, cls in TYPES.items()}
+_ALIASES = {
+    "Group": {"member_count": "members"},
+    "Network": {"page_count": "pages", "group_count": "groups"},
+}
+_SPECIAL = {"key", "properties", "signal_strengths"}
+
+
+def label_of(obj: object) -> str:
+    return _LABEL_OF[type(obj)]
+
+
+def ref_of(obj: Node) -> Ref:
+    return Ref(label_of(obj), obj.key)
+
+
+def entity_label(labels: list[str]) -> str | None:
+    """The API label of a node with these labels (None for a node the API does not expose)."""
+    return next((lab for lab in labels if lab in TYPES), None)
+
+
+def _typed(value: Any, annotation: Any) -> Any:
+    """Stored values as the field's type: a float stored for an int field, a list for a string."""
+    text = str(annotation)
+    if value is None:
+        return None
+    if "int" in text and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if "int" in text and not isinstance(value, int | bool):
+        return None
+    if "str" in text and not isinstance(value, str):
+        return str(value)
+    return value
+
+
+def build(label: str, props: dict[str, Any]) -> Node:
+    """An object of the GraphQL type for `label`, from a node's stored properties."""
+    cls = TYPES[label]
+    aliases = _ALIASES.get(label, {})
+    kwargs: dict[str, Any] = {"key": props["key"], "properties": jsonable(props)}
+    for f in dataclasses.fields(cls):
+        if not f.init or f.name in _SPECIAL:
+            continue
+        kwargs[f.name] = _typed(props.get(aliases.get(f.name, f.name)), f.type)
+    if label == "Network":
+        kwargs["signal_strengths"] = [
+            SignalStrength(signal=s, strength=v)
+            for s, v in zip(
+                props.get("signals") or [], props.get("signal_strengths") or [], strict=False
+            )
+        ]
+    obj: Node = cls(**kwargs)
+    return obj
+
+
+def build_network(props: dict[str, Any]) -> Network:
+    return build("Network", props)  # type: ignore[return-value]
+
+
+def build_note(props: dict[str, Any]) -> Note:
+    return build("Note", props)  # type: ignore[return-value]
+
+
+async def load_entity(info: Info, ref: Ref) -> Entity | None:
+    props = await info.context.loaders.nodes.load(ref)
+    if props is None or ref.label not in ENTITY_LABELS:
+        return None
+    return build(ref.label, props)  # type: ignore[return-value]

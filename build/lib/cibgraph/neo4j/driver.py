@@ -1,0 +1,64 @@
+"""One Neo4j driver per process, plus the wait-for-database step used at start-up."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import time
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+from cibgraph.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+_driver: Driver | None = None
+
+
+def _auth(s: Settings) -> tuple[str, str]:
+    return (s.neo4j_user, s.neo4j_password.get_secret_value())
+
+
+def get_driver(settings: Settings | None = None) -> Driver:
+    """The process-wide driver, created on first use."""
+    global _driver
+    if _driver is None:
+        s = settings or get_settings()
+        _driver = GraphDatabase.driver(s.neo4j_uri, auth=_auth(s), user_agent="cibgraph")
+        atexit.register(close_driver)
+    return _driver
+
+
+def open_async_driver(settings: Settings) -> AsyncDriver:
+    """The API's driver: one per process, opened in the app's lifespan."""
+    return AsyncGraphDatabase.driver(
+        settings.neo4j_uri, auth=_auth(settings), user_agent="cibgraph-api"
+    )
+
+
+def close_driver() -> None:
+    """Close the process-wide driver, if one was opened."""
+    global _driver
+    if _driver is not None:
+        _driver.close()
+        _driver = None
+
+
+def wait_for_database(driver: Driver, *, database: str, timeout: float = 60.0) -> None:
+    """Block until `database` answers a query, or raise `TimeoutError` after `timeout` seconds.
+
+    Authentication failures are raised at once: waiting would not mend a wrong password.
+    """
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            driver.execute_query("RETURN 1", database_=database)
+            return
+        except AuthError:
+            raise
+        except (ServiceUnavailable, SessionExpired, OSError) as exc:
+            last = exc
+            time.sleep(0.5)
+    raise TimeoutError(f"Neo4j did not answer within {timeout:.0f}s: {last}")

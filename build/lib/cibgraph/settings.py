@@ -1,0 +1,59 @@
+"""Settings read from the environment (and an optional `.env`), shared by every layer."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    """`$XDG_DATA_HOME/cibgraph` or `~/.local/share/cibgraph`; the Makefile sets `.neo4j`."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "cibgraph"
+
+
+class Settings(BaseSettings):
+    """Connection and local-server settings; names match docker-compose.yml."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    neo4j_uri: str = "neo4j://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("cibgraph-local")
+    neo4j_database: str = "neo4j"
+
+    # The project-managed local server (`cibgraph neo4j ...`).
+    cibgraph_home: Path = Field(
+        default_factory=_default_home,
+        description="Where the Neo4j jars and the local instances live (ignored by git).",
+    )
+    neo4j_instance: str = Field(
+        default="main", pattern=r"^[a-z][a-z0-9_-]{0,30}$", description="Local instance name."
+    )
+    neo4j_http_port: int = 7474
+    neo4j_heap: str = Field(default="4g", pattern=r"^\d+[mg]$")
+    neo4j_pagecache: str = Field(default="6g", pattern=r"^\d+[mg]$")
+    neo4j_start_timeout: float = 120.0
+
+    # Real data used by tests and benchmarks; never copied into the project.
+    cibgraph_data_dir: Path | None = None
+
+    @property
+    def bolt_port(self) -> int:
+        """The Bolt port named in `neo4j_uri` (7687 when it names none)."""
+        return urlsplit(self.neo4j_uri).port or 7687
+
+    @property
+    def bolt_host(self) -> str:
+        return urlsplit(self.neo4j_uri).hostname or "127.0.0.1"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
