@@ -1,0 +1,114 @@
+"""`cibgraph export`: write a network, a case or a neighbourhood to a file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cibgraph.cli.main import app
+from cibgraph.cli.output import console, fail
+from cibgraph.neo4j.driver import get_driver
+
+export_app = typer.Typer(help="Export a network, a case or a neighbourhood to a file.")
+app.add_typer(export_app, name="export")
+
+ExportFormatOption = Annotated[
+    str, typer.Option("--format", "-f", help="csv, json, graphml, gexf, cypher or stix.")
+]
+ExportOut = Annotated[Path, typer.Option("--out", "-o", help="The file to write.")]
+TlpOption = Annotated[str, typer.Option("--tlp", help="STIX marking: clear, green, amber, red.")]
+RedactOption = Annotated[
+    bool, typer.Option("--redact", help="Hash ids, handles and names of small accounts.")
+]
+SaltOption = Annotated[str | None, typer.Option("--salt", help="Salt for --redact (8+ chars).")]
+MinFollowers = Annotated[
+    int, typer.Option("--min-followers", min=0, help="Accounts under this are redacted.")
+]
+
+
+def _export(
+    select: Any, fmt: str, out: Path, tlp: str, redact: bool, salt: str | None, min_followers: int
+) -> None:
+    from cibgraph.export import TLP, ExportFormat, Redaction, write_export
+    from cibgraph.export.select import SelectionNotFoundError
+
+    try:
+        fmt_ = ExportFormat(fmt)
+        tlp_ = TLP(tlp)
+        if redact and not salt:
+            raise ValueError("--redact needs --salt")
+        redaction = Redaction(salt=salt or "", min_followers=min_followers) if redact else None
+        subgraph = select(get_driver(), redaction)
+    except (ValueError, SelectionNotFoundError) as exc:
+        raise fail(str(exc)) from None
+    started = time.perf_counter()
+    nodes, edges = write_export(subgraph, fmt_, out, tlp=tlp_)
+    seconds = time.perf_counter() - started
+    console.print(
+        f"wrote {out} ({fmt_.value}): {nodes:,} nodes, {edges:,} edges in {seconds:.1f} s"
+    )
+
+
+@export_app.command("network")
+def export_network(
+    key: Annotated[str, typer.Argument(help="The Network key.")],
+    fmt: ExportFormatOption,
+    out: ExportOut,
+    tlp: TlpOption = "amber",
+    redact: RedactOption = False,
+    salt: SaltOption = None,
+    min_followers: MinFollowers = 5_000,
+) -> None:
+    """A detected network, its pages and groups, and the IPs and URLs that tie it."""
+    from cibgraph.export import select_network
+
+    _export(
+        lambda d, r: select_network(d, network=key, redaction=r),
+        fmt, out, tlp, redact, salt, min_followers,
+    )  # fmt: skip
+
+
+@export_app.command("case")
+def export_case(
+    key: Annotated[str, typer.Argument(help="The Case key.")],
+    fmt: ExportFormatOption,
+    out: ExportOut,
+    tlp: TlpOption = "amber",
+    redact: RedactOption = False,
+    salt: SaltOption = None,
+    min_followers: MinFollowers = 5_000,
+) -> None:
+    """A case: what it is about, its notes, and the members of its networks."""
+    from cibgraph.export import select_case
+
+    _export(
+        lambda d, r: select_case(d, case=key, redaction=r),
+        fmt, out, tlp, redact, salt, min_followers,
+    )  # fmt: skip
+
+
+@export_app.command("neighbourhood")
+def export_neighbourhood(
+    key: Annotated[str, typer.Argument(help="The seed's key.")],
+    fmt: ExportFormatOption,
+    out: ExportOut,
+    depth: Annotated[int, typer.Option(min=1, max=3)] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 500,
+    label: Annotated[str | None, typer.Option(help="The seed's label, if keys clash.")] = None,
+    tlp: TlpOption = "amber",
+    redact: RedactOption = False,
+    salt: SaltOption = None,
+    min_followers: MinFollowers = 5_000,
+) -> None:
+    """The nearest nodes within DEPTH hops of a seed, and the links between them."""
+    from cibgraph.export import select_neighbourhood
+
+    _export(
+        lambda d, r: select_neighbourhood(
+            d, key=key, label=label, depth=depth, limit=limit, redaction=r
+        ),
+        fmt, out, tlp, redact, salt, min_followers,
+    )  # fmt: skip

@@ -1,0 +1,145 @@
+"""`cibgraph load`: load source files into Neo4j with progress, a summary and an exit code."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cibgraph.cli.main import app
+from cibgraph.cli.output import console, err, fail
+from cibgraph.ingest.base import Loader, LoadError, LoadReport, run_load
+from cibgraph.ingest.bundle import BundleLoader, bundle_files
+from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
+from cibgraph.ingest.twitter_io import TwitterIOLoader
+from cibgraph.neo4j.driver import get_driver
+
+load_app = typer.Typer(help="Load source files into Neo4j (validated, idempotent, batched).")
+app.add_typer(load_app, name="load")
+
+EXIT_REJECTS = 2  # the load finished, but some rows went to a rejects file
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate only; write nothing.")]
+RejectsDir = Annotated[
+    Path, typer.Option("--rejects-dir", help="Where rejected rows are written, one CSV per file.")
+]
+# 10,000 rows per transaction loaded fastest: 2,500, 5,000 and 20,000 were 7-18% slower on
+# 300k share events (bench/load_bench.py's workload, 2 cores).
+BatchSize = Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")]
+Paths = Annotated[list[Path], typer.Argument(help="Files to load (plain, .gz or .zip).")]
+
+
+def run_loads(
+    loader: Loader, paths: list[Path], *, dry_run: bool, rejects_dir: Path, batch_size: int
+) -> list[LoadReport]:
+    """Load each file with a progress bar, print a summary table, and set the exit code."""
+    driver = None if dry_run else get_driver()
+    reports: list[LoadReport] = []
+    for path in paths:
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.completed:,} rows"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(path.name, rate="", total=None)
+            started = time.perf_counter()
+
+            def tick(rows: int, task: TaskID = task, started: float = started) -> None:
+                rate = rows / max(time.perf_counter() - started, 1e-9)
+                bar.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+
+            try:
+                reports.append(
+                    run_load(
+                        loader,
+                        path,
+                        driver=driver,
+                        rejects_dir=rejects_dir,
+                        batch_size=batch_size,
+                        dry_run=dry_run,
+                        progress=tick,
+                    )
+                )
+            except LoadError as exc:
+                raise fail(str(exc)) from None
+    table = Table("file", "read", "loaded", "rejected", "duplicates", "rows/s", "rejects")
+    for r in reports:
+        table.add_row(
+            r.path.name,
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_rejected:,}",
+            f"{r.duplicates:,}",
+            f"{r.rows_per_second:,.0f}",
+            str(r.rejects_path or "-"),
+        )
+    console.print(table)
+    if dry_run:
+        console.print("dry run: nothing was written")
+    if any(r.rows_rejected for r in reports):
+        raise typer.Exit(code=EXIT_REJECTS)
+    return reports
+
+
+@load_app.command("share-events")
+def load_share_events(
+    paths: Paths,
+    platform: Annotated[str, typer.Option(help="Platform of the accounts and posts.")] = "twitter",
+    object_type: Annotated[
+        ObjectType, typer.Option(help="What object_id names.", case_sensitive=False)
+    ] = ObjectType.POST,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """Share events: object_id, account_id, content_id, timestamp_share (CooRTweet's shape)."""
+    loader = ShareEventsLoader(platform=platform, object_type=object_type)
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("twitter-io")
+def load_twitter_io(
+    paths: Paths,
+    campaign: Annotated[
+        str | None,
+        typer.Option(help="Campaign label for every file (default: the file-name prefix)."),
+    ] = None,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """Twitter/X information-operation archives: users and tweets files (told by their header)."""
+    try:
+        loader = TwitterIOLoader(campaign=campaign)
+        for path in paths:  # every file must name its campaign before any is loaded
+            loader.campaign_for(path)
+    except LoadError as exc:
+        raise fail(str(exc)) from None
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("bundle")
+def load_bundle(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Bundle folders, or files named <kind>.csv|.jsonl[.gz]."),
+    ],
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """Our investigation bundle (docs/bundle.md): entities first, then the links between them."""
+    try:
+        files = bundle_files(paths)
+    except LoadError as exc:
+        raise fail(str(exc)) from None
+    run_loads(
+        BundleLoader(), files, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size
+    )

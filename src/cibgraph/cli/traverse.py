@@ -1,0 +1,100 @@
+"""`cibgraph traverse`: bounded traversals from an entity, printed as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from cibgraph.cli.main import app
+from cibgraph.cli.output import fail
+from cibgraph.neo4j.driver import get_driver
+
+traverse_app = typer.Typer(help="Bounded traversals from an entity, printed as JSON.")
+app.add_typer(traverse_app, name="traverse")
+
+TypesOption = Annotated[
+    list[str] | None, typer.Option("--types", "-t", help="Relationship type (repeat; default all).")
+]
+
+
+def _print_json(value: Any) -> None:
+    import dataclasses
+
+    def plain(v: Any) -> Any:
+        is_instance = dataclasses.is_dataclass(v) and not isinstance(v, type)
+        return dataclasses.asdict(v) if is_instance else v
+
+    data = [plain(v) for v in value] if isinstance(value, list) else plain(value)
+    print(json.dumps(data, default=str, ensure_ascii=False, indent=2))
+
+
+@traverse_app.command("neighbourhood")
+def traverse_neighbourhood(
+    key: str,
+    depth: Annotated[int, typer.Option("--depth", "-d")] = 1,
+    types: TypesOption = None,
+    direction: Annotated[str, typer.Option("--direction", help="out, in or both")] = "both",
+    labels: Annotated[
+        list[str] | None, typer.Option("--label", "-l", help="Pass only through this label.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit")] = 200,
+) -> None:
+    """The nodes within --depth hops of KEY and the relationships between them."""
+    from cibgraph import traversals
+
+    try:
+        graph = traversals.neighbourhood(
+            get_driver(),
+            key=key,
+            depth=depth,
+            rel_types=types,
+            direction=direction,
+            labels=labels,
+            limit=limit,
+        )
+    except (ValueError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    _print_json(graph)
+
+
+@traverse_app.command("paths")
+def traverse_paths(
+    from_key: str,
+    to_key: str,
+    max_length: Annotated[int, typer.Option("--max-length")] = 4,
+    types: TypesOption = None,
+) -> None:
+    """The shortest paths between two entities."""
+    from cibgraph import traversals
+
+    try:
+        paths = traversals.shortest_paths(
+            get_driver(), from_key=from_key, to_key=to_key, max_length=max_length, rel_types=types
+        )
+    except (ValueError, LookupError) as exc:
+        raise fail(str(exc)) from None
+    _print_json(paths)
+
+
+@traverse_app.command("network-of")
+def traverse_network_of(key: str) -> None:
+    """The detected networks KEY belongs to, with their scores and explanations."""
+    from cibgraph import traversals
+
+    try:
+        _print_json(traversals.network_of(get_driver(), key=key))
+    except (ValueError, LookupError) as exc:
+        raise fail(str(exc)) from None
+
+
+@traverse_app.command("expand")
+def traverse_expand(key: str, limit: Annotated[int, typer.Option("--limit")] = 100) -> None:
+    """Who else is in KEY's network(s), ranked by evidence."""
+    from cibgraph import traversals
+
+    try:
+        _print_json(traversals.expand_network(get_driver(), seed_key=key, limit=limit))
+    except (ValueError, LookupError) as exc:
+        raise fail(str(exc)) from None
