@@ -12,7 +12,8 @@ from neo4j import Driver
 
 from cibgraph.api.app import create_app
 from cibgraph.api.auth import Principal, Role, create_key
-from cibgraph.api.graphql.context import Context, Db
+from cibgraph.api.graphql.context import Context
+from cibgraph.api.graphql.db import Db
 from cibgraph.api.graphql.schema import schema
 from cibgraph.neo4j.driver import open_async_driver
 from cibgraph.settings import Settings

@@ -58,11 +58,11 @@ def test_missing_selection_is_404_and_bad_params_422(
 def test_export_url_mutation_gives_a_working_url(
     client: TestClient, gql: Gql, seeded: Driver, keys: dict[str, str]
 ) -> None:
-    body = gql(
-        "mutation($id: ID!) { exportUrl(id: $id, format: STIX, tlp: GREEN) }",
-        {"id": _gid("Network", "networks-1:1")},
-        role="reader",
-    )
+    query = "mutation($id: ID!) { exportUrl(id: $id, format: STIX, tlp: GREEN) }"
+    refused = gql(query, {"id": _gid("Network", "networks-1:1")}, role="reader")
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = gql(query, {"id": _gid("Network", "networks-1:1")})
     url = body["data"]["exportUrl"]
     assert url == "/exports/network/networks-1%3A1?format=stix&tlp=green"
     resp = client.get(url, headers={"Authorization": f"Bearer {keys['reader']}"})
@@ -74,7 +74,6 @@ def test_export_url_mutation_gives_a_working_url(
     hood = gql(
         "mutation($id: ID!) { exportUrl(id: $id, depth: 2, limit: 50) }",
         {"id": _gid("Account", "twitter:1")},
-        role="reader",
     )
     assert hood["data"]["exportUrl"] == (
         "/exports/neighbourhood/twitter%3A1?format=json&tlp=amber&depth=2&limit=50"

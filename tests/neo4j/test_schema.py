@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from neo4j import Driver
 from neo4j.exceptions import ConstraintError
 
+from cibgraph.neo4j.registry import registry
 from cibgraph.neo4j.schema import (
     CONSTRAINTS,
+    ENTITY_LABELS,
+    EXPOSED_LABELS,
+    INTERNAL_LABELS,
+    MEMBER_LABELS,
+    SEARCHABLE_LABELS,
+    TRAVERSABLE_LABELS,
     NodeLabel,
     apply_schema,
     declared_constraint_names,
     declared_index_names,
+    label_union,
 )
 from cibgraph.settings import Settings
 
@@ -61,3 +71,47 @@ def test_key_uniqueness_is_enforced(db: Driver, settings: Settings) -> None:
     db.execute_query("CREATE (:IP {key:'10.0.0.1'})", database_=settings.neo4j_database)
     with pytest.raises(ConstraintError):
         db.execute_query("CREATE (:IP {key:'10.0.0.1'})", database_=settings.neo4j_database)
+
+
+# --- label metadata: every label union of the query library derives from it ------------------
+
+#: The queries that match "any node" by key, and which derived label list each must spell out.
+LABEL_UNIONS = {
+    "api/case_add": EXPOSED_LABELS,
+    "api/case_remove": EXPOSED_LABELS,
+    "api/entity_annotations": EXPOSED_LABELS,
+    "api/entity_campaigns": EXPOSED_LABELS,
+    "api/entity_networks": EXPOSED_LABELS,
+    "api/nodes_by_ref": EXPOSED_LABELS,
+    "api/note_add": EXPOSED_LABELS,
+    "api/timeline": EXPOSED_LABELS,
+    "export/neighbourhood_ids": EXPOSED_LABELS,
+    "investigate/entity_sources": TRAVERSABLE_LABELS,
+    "traverse/entities_by_key": TRAVERSABLE_LABELS,
+    "traverse/expand_network": TRAVERSABLE_LABELS,
+    "traverse/neighbourhood": TRAVERSABLE_LABELS,
+    "traverse/network_of": TRAVERSABLE_LABELS,
+    "traverse/shortest_paths": TRAVERSABLE_LABELS,
+}
+_UNION = re.compile(r"\(\w*:((?:\w+\|){4,}\w+)[ )]")
+
+
+def test_label_unions_in_queries_equal_the_label_metadata() -> None:
+    """A label added to NodeLabel (or made internal) must reach every any-label query too."""
+    found: dict[str, list[str]] = {}
+    for q in registry().values():
+        for union in _UNION.findall(q.text):
+            found.setdefault(q.name, []).append(union)
+    assert sorted(found) == sorted(LABEL_UNIONS)
+    for name, unions in found.items():
+        assert set(unions) == {label_union(LABEL_UNIONS[name])}, name
+
+
+def test_label_metadata_lists() -> None:
+    assert {NodeLabel.API_KEY} == INTERNAL_LABELS
+    assert NodeLabel.SOURCE in TRAVERSABLE_LABELS
+    assert NodeLabel.SOURCE not in EXPOSED_LABELS
+    assert set(EXPOSED_LABELS) == set(NodeLabel) - {NodeLabel.SOURCE, NodeLabel.API_KEY}
+    assert [label.value for label in SEARCHABLE_LABELS] == ["Account", "Page", "Group", "Campaign"]
+    assert [label.value for label in MEMBER_LABELS] == ["Account", "Page", "Group"]
+    assert len(ENTITY_LABELS) == 11 and NodeLabel.NETWORK not in ENTITY_LABELS

@@ -18,8 +18,9 @@ from strawberry.fastapi import GraphQLRouter
 
 from cibgraph.api.auth import KeyChecker, Principal, token_from_headers
 from cibgraph.api.exports import export_router
-from cibgraph.api.graphql.context import Context, Db
-from cibgraph.api.graphql.mutations import DetectionRunner
+from cibgraph.api.graphql.context import Context
+from cibgraph.api.graphql.db import Db
+from cibgraph.api.graphql.detections import DetectionRunner
 from cibgraph.api.graphql.schema import schema
 from cibgraph.neo4j.driver import get_driver, open_async_driver
 from cibgraph.neo4j.schema import apply_schema

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,9 +36,81 @@ class NodeLabel(StrEnum):
     API_KEY = "ApiKey"
 
 
-# Labels that hold the application's own records, never investigated entities: traversals,
-# key look-ups and exports must not reach them.
-INTERNAL_LABELS: frozenset[NodeLabel] = frozenset({NodeLabel.API_KEY})
+class LabelKind(StrEnum):
+    """What a label's nodes are, which decides who may reach them."""
+
+    ENTITY = "entity"  # investigated things: a network can hold them, a case can name them
+    RECORD = "record"  # what detections and investigators write: runs, networks, cases, notes
+    PROVENANCE = "provenance"  # where data came from: traversals reach it, the API never names it
+    INTERNAL = "internal"  # the application's own records (API keys): nothing may reach them
+
+
+@dataclass(frozen=True, slots=True)
+class LabelInfo:
+    """One label's metadata: its kind, and whether search and networks cover it."""
+
+    kind: LabelKind
+    searchable: bool = False  # in the `entity_text` fulltext index
+    member: bool = False  # may be a member of a detected Network (IN_NETWORK)
+
+    @property
+    def exposed(self) -> bool:
+        """Named by API global ids, look-ups and exports."""
+        return self.kind in (LabelKind.ENTITY, LabelKind.RECORD)
+
+    @property
+    def internal(self) -> bool:
+        """Never reached by traversals, key look-ups or exports."""
+        return self.kind is LabelKind.INTERNAL
+
+
+_E, _R = LabelKind.ENTITY, LabelKind.RECORD
+
+#: The one place that says what each label is; every label list elsewhere derives from it.
+LABELS: dict[NodeLabel, LabelInfo] = {
+    NodeLabel.ACCOUNT: LabelInfo(_E, searchable=True, member=True),
+    NodeLabel.PAGE: LabelInfo(_E, searchable=True, member=True),
+    NodeLabel.GROUP: LabelInfo(_E, searchable=True, member=True),
+    NodeLabel.IP: LabelInfo(_E),
+    NodeLabel.SUBNET: LabelInfo(_E),
+    NodeLabel.URL: LabelInfo(_E),
+    NodeLabel.DOMAIN: LabelInfo(_E),
+    NodeLabel.HASHTAG: LabelInfo(_E),
+    NodeLabel.POST: LabelInfo(_E),
+    NodeLabel.MEDIA: LabelInfo(_E),
+    NodeLabel.CAMPAIGN: LabelInfo(_E, searchable=True),
+    NodeLabel.SOURCE: LabelInfo(LabelKind.PROVENANCE),
+    NodeLabel.DETECTION_RUN: LabelInfo(_R),
+    NodeLabel.NETWORK: LabelInfo(_R),
+    NodeLabel.CASE: LabelInfo(_R),
+    NodeLabel.NOTE: LabelInfo(_R),
+    NodeLabel.API_KEY: LabelInfo(LabelKind.INTERNAL),
+}
+if set(LABELS) != set(NodeLabel):  # pragma: no cover - a label added without its metadata
+    raise RuntimeError(f"labels without metadata: {sorted(set(NodeLabel) - set(LABELS))}")
+
+
+def _where(keep: Callable[[LabelInfo], bool]) -> tuple[NodeLabel, ...]:
+    return tuple(label for label in NodeLabel if keep(LABELS[label]))
+
+
+#: The application's own records: traversals, key look-ups and exports must not reach them.
+INTERNAL_LABELS: frozenset[NodeLabel] = frozenset(_where(lambda i: i.internal))
+#: Every label a traversal or an any-label key look-up may reach (declaration order).
+TRAVERSABLE_LABELS: tuple[NodeLabel, ...] = _where(lambda i: not i.internal)
+#: Labels the API names by global id and exports may start from.
+EXPOSED_LABELS: tuple[NodeLabel, ...] = _where(lambda i: i.exposed)
+#: Investigated entities (the API's `Entity` interface).
+ENTITY_LABELS: tuple[NodeLabel, ...] = _where(lambda i: i.kind is LabelKind.ENTITY)
+#: Labels fulltext search covers.
+SEARCHABLE_LABELS: tuple[NodeLabel, ...] = _where(lambda i: i.searchable)
+#: Labels a detected network may hold.
+MEMBER_LABELS: tuple[NodeLabel, ...] = _where(lambda i: i.member)
+
+
+def label_union(labels: Iterable[NodeLabel]) -> str:
+    """A Cypher label disjunction (`Account|Page`) of allow-listed labels."""
+    return "|".join(label.value for label in labels)
 
 
 class RelType(StrEnum):
@@ -120,8 +193,9 @@ INDEXES: tuple[SchemaItem, ...] = (
     SchemaItem(
         "entity_text",
         "index",
+        # The labels come from the allow-list above, never from input.
         "CREATE FULLTEXT INDEX entity_text IF NOT EXISTS "
-        "FOR (n:Account|Page|Group|Campaign) ON EACH [n.name, n.handle, n.description]",
+        f"FOR (n:{label_union(SEARCHABLE_LABELS)}) ON EACH [n.name, n.handle, n.description]",
     ),
 )
 

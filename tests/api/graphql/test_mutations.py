@@ -123,18 +123,20 @@ def test_start_detection_records_a_run(seeded: Driver, gql: Gql) -> None:
     body = gql(
         """mutation {
           startDetection(kind: COORDINATION, params: {timeWindow: 60, minParticipation: 1}) {
-            id kind status properties
+            id kind status requestedBy properties
           }
         }"""
     )
     run = body["data"]["startDetection"]
+    assert run["requestedBy"] == "analyst-1"
     assert run["kind"] == "coordination"
     assert run["status"] == "complete"
     assert run["properties"]["time_window"] == 60
     assert run["properties"]["edges"] == 1  # alice and bob, 30 s apart
     body = gql(
-        "query($id: ID!) { node(id: $id) { ... on DetectionRun { status } } }", {"id": run["id"]}
+        "query($id: ID!) { node(id: $id) { ... on DetectionRun { status requestedBy } } }",
+        {"id": run["id"]},
     )
-    assert body["data"]["node"] == {"status": "complete"}
+    assert body["data"]["node"] == {"status": "complete", "requestedBy": "analyst-1"}
     body = gql("mutation { startDetection(kind: COORDINATION) { id } }")
     assert body["errors"][0]["message"] == "coordination needs timeWindow and minParticipation"

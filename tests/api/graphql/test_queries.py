@@ -5,7 +5,7 @@ from __future__ import annotations
 from neo4j import Driver
 
 from cibgraph.api.graphql.ids import encode_id
-from cibgraph.api.graphql.queries import lucene_escape
+from cibgraph.api.graphql.query import lucene_escape
 from cibgraph.settings import Settings
 from tests.api.conftest import Gql
 

@@ -12,13 +12,11 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from cibgraph.api.graphql.context import Db
+from cibgraph.api.graphql.db import Db, Row
 from cibgraph.api.graphql.ids import Ref
 
 K = TypeVar("K", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
-
-Row = dict[str, Any]
 
 
 def _grouped(

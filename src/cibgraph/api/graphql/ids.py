@@ -7,12 +7,10 @@ import binascii
 from typing import NamedTuple
 
 from cibgraph.api.graphql.errors import BadInput
-from cibgraph.neo4j.schema import NodeLabel
+from cibgraph.neo4j.schema import EXPOSED_LABELS
 
-#: Labels a global id may name: every entity, but never ApiKey or Source.
-EXPOSED: frozenset[str] = frozenset(
-    label.value for label in NodeLabel if label not in (NodeLabel.API_KEY, NodeLabel.SOURCE)
-)
+#: Labels a global id may name: entities and records, never ApiKey or Source.
+EXPOSED: frozenset[str] = frozenset(label.value for label in EXPOSED_LABELS)
 MAX_ID_LENGTH = 2_000
 MAX_CURSOR_OFFSET = 1_000_000
 

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from neo4j import Driver
 
 from cibgraph.api.exports import ExportTarget, export_path
+from cibgraph.api.graphql.detections import DetectionKind, DetectionParams
 from cibgraph.api.graphql.errors import BadInput, NotFound
 from cibgraph.api.graphql.ids import Ref, decode_id
+from cibgraph.api.graphql.permissions import WRITERS
 from cibgraph.api.graphql.types import (
-    ENTITY_LABELS,
+    ENTITY_LABEL_NAMES,
     Case,
     DetectionRun,
     Info,
     Note,
     Tag,
-    build,
-    build_note,
 )
 from cibgraph.export import TLP, ExportFormat
 
@@ -35,7 +31,7 @@ MAX_NOTE = 10_000
 MAX_TAG = 64
 MAX_TITLE = 200
 MAX_CASE_BATCH = 100
-ANNOTATABLE = {*ENTITY_LABELS, "Network", "Case"}
+ANNOTATABLE = frozenset({*ENTITY_LABEL_NAMES, "Network", "Case"})
 
 
 def _now() -> datetime:
@@ -77,100 +73,20 @@ async def _entities(info: Info, ids: list[strawberry.ID]) -> list[Ref]:
     return refs
 
 
-@strawberry.enum(description="The detections the API can start.")
-class DetectionKind(Enum):
-    COORDINATION = "coordination"
-    INFRASTRUCTURE = "infrastructure"
-    CONTROL = "control"
-    COHORTS = "cohorts"
-    NETWORKS = "networks"
-
-
-@strawberry.input(description="Detection parameters; each applies to the kinds it names.")
-class DetectionParams:
-    time_window: int | None = strawberry.field(
-        default=None, description="coordination: seconds between two shares (inclusive)."
-    )
-    min_participation: int | None = strawberry.field(
-        default=None, description="coordination: share events an account needs."
-    )
-    edge_weight: float | None = strawberry.field(
-        default=None, description="coordination: quantile of weights to flag above (0-1)."
-    )
-    max_accounts: int | None = strawberry.field(
-        default=None,
-        description="infrastructure: addresses used by this many accounts or more are ignored.",
-    )
-
-
-def run_detection(driver: Driver, kind: DetectionKind, p: DetectionParams, database: str) -> str:
-    """Run one detection to the end (blocking) and return its DetectionRun key."""
-    if kind is DetectionKind.COORDINATION:
-        from cibgraph.detection.coordination import detect_coordination, write_coordination
-
-        if p.time_window is None or p.min_participation is None:
-            raise BadInput("coordination needs timeWindow and minParticipation")
-        result = detect_coordination(
-            driver,
-            time_window=p.time_window,
-            min_participation=p.min_participation,
-            edge_weight=0.5 if p.edge_weight is None else p.edge_weight,
-            database=database,
-        )
-        return write_coordination(driver, result, database=database).run_id
-    if kind is DetectionKind.INFRASTRUCTURE:
-        from cibgraph.detection.infrastructure import (
-            InfraParams,
-            detect_infrastructure,
-            write_infrastructure,
-        )
-
-        ip = InfraParams() if p.max_accounts is None else InfraParams(max_accounts=p.max_accounts)
-        found = detect_infrastructure(driver, ip, database=database)
-        return write_infrastructure(driver, found, database=database)
-    if kind is DetectionKind.CONTROL:
-        from cibgraph.detection.control import detect_control, write_control
-
-        return write_control(driver, detect_control(driver, database=database), database=database)
-    if kind is DetectionKind.COHORTS:
-        from cibgraph.detection.cohorts import detect_cohorts, write_cohorts
-
-        return write_cohorts(driver, detect_cohorts(driver, database=database), database=database)
-    from cibgraph.detection.fusion import detect_networks
-
-    return detect_networks(driver, database=database).run_id
-
-
-class DetectionRunner:
-    """Runs detections in a worker thread, one at a time, with the process's sync driver."""
-
-    def __init__(self, driver: Callable[[], Driver], *, database: str) -> None:
-        self._driver = driver
-        self._database = database
-        self._lock = asyncio.Lock()
-
-    async def run(self, kind: DetectionKind, params: DetectionParams) -> str:
-        async with self._lock:
-            try:
-                return await asyncio.to_thread(
-                    run_detection, self._driver(), kind, params, self._database
-                )
-            except ValueError as exc:  # the detections check their parameters this way
-                raise BadInput(f"invalid parameters: {exc}") from None
-
-
 IdArg = Annotated[strawberry.ID, strawberry.argument(description="A global id.")]
 
 
-ExportFormatEnum = strawberry.enum(ExportFormat, name="ExportFormat")
-TlpEnum = strawberry.enum(TLP, name="Tlp")
+# Registers the export enums themselves as GraphQL enums, so resolvers take their values.
+strawberry.enum(ExportFormat, name="ExportFormat")
+strawberry.enum(TLP, name="Tlp")
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add a note to an entity, network or case.")
+    @strawberry.mutation(
+        permission_classes=WRITERS, description="Add a note to an entity, network or case."
+    )
     async def add_note(self, info: Info, entity: IdArg, text: str) -> Note:
-        author = info.context.require_write()
         ref = decode_id(entity, expect=ANNOTATABLE)
         rows = await info.context.db.write(
             "api/note_add",
@@ -180,17 +96,19 @@ class Mutation:
                 "note": f"note-{uuid.uuid4().hex}",
                 "kind": "note",
                 "text": _text("text", text, MAX_NOTE),
-                "author": author.name,
+                "author": info.context.author,
                 "at": _now(),
             },
         )
         if not rows:
             raise NotFound(f"no {ref.label} has this id")
-        return build_note(rows[0]["props"])
+        return Note.from_props(rows[0]["props"])
 
-    @strawberry.mutation(description="Tag an entity, network or case (tagging twice keeps one).")
+    @strawberry.mutation(
+        permission_classes=WRITERS,
+        description="Tag an entity, network or case (tagging twice keeps one).",
+    )
     async def add_tag(self, info: Info, entity: IdArg, tag: str) -> Tag:
-        author = info.context.require_write()
         ref = decode_id(entity, expect=ANNOTATABLE)
         name = _text("tag", tag, MAX_TAG).lower()
         rows = await info.context.db.write(
@@ -201,7 +119,7 @@ class Mutation:
                 "note": _tag_key(ref, name),
                 "kind": "tag",
                 "text": name,
-                "author": author.name,
+                "author": info.context.author,
                 "at": _now(),
             },
         )
@@ -210,34 +128,36 @@ class Mutation:
         p = rows[0]["props"]
         return Tag(name=p["text"], author=p.get("author"), created_at=p.get("created_at"))
 
-    @strawberry.mutation(description="Remove a tag; false when the entity did not carry it.")
+    @strawberry.mutation(
+        permission_classes=WRITERS,
+        description="Remove a tag; false when the entity did not carry it.",
+    )
     async def remove_tag(self, info: Info, entity: IdArg, tag: str) -> bool:
-        info.context.require_write()
         ref = decode_id(entity, expect=ANNOTATABLE)
         name = _text("tag", tag, MAX_TAG).lower()
         rows = await info.context.db.write("api/tag_remove", {"note": _tag_key(ref, name)})
         return bool(rows and rows[0]["found"])
 
-    @strawberry.mutation(description="Open a new case.")
+    @strawberry.mutation(permission_classes=WRITERS, description="Open a new case.")
     async def create_case(self, info: Info, title: str, description: str = "") -> Case:
-        author = info.context.require_write()
         rows = await info.context.db.write(
             "api/case_create",
             {
                 "key": f"case-{uuid.uuid4().hex[:12]}",
                 "title": _text("title", title, MAX_TITLE),
                 "description": _text("description", description, MAX_NOTE, allow_empty=True),
-                "author": author.name,
+                "author": info.context.author,
                 "at": _now(),
             },
         )
-        return build("Case", rows[0]["props"])  # type: ignore[return-value]
+        return Case.from_props(rows[0]["props"])
 
-    @strawberry.mutation(description="Add entities to an open case, with the reason.")
+    @strawberry.mutation(
+        permission_classes=WRITERS, description="Add entities to an open case, with the reason."
+    )
     async def add_to_case(
         self, info: Info, case: IdArg, entities: list[strawberry.ID], reason: str
     ) -> Case:
-        author = info.context.require_write()
         ref = await _open_case(info, case)
         refs = await _entities(info, entities)
         await info.context.db.write(
@@ -246,17 +166,19 @@ class Mutation:
                 "case": ref.key,
                 "refs": [r.param() for r in refs],
                 "reason": _text("reason", reason, MAX_NOTE),
-                "author": author.name,
+                "author": info.context.author,
                 "at": _now(),
             },
         )
         return await _reload_case(info, ref)
 
-    @strawberry.mutation(description="Remove entities from an open case, with the reason.")
+    @strawberry.mutation(
+        permission_classes=WRITERS,
+        description="Remove entities from an open case, with the reason.",
+    )
     async def remove_from_case(
         self, info: Info, case: IdArg, entities: list[strawberry.ID], reason: str
     ) -> Case:
-        author = info.context.require_write()
         ref = await _open_case(info, case)
         if not 1 <= len(entities) <= MAX_CASE_BATCH:
             raise BadInput(f"entities must name 1 to {MAX_CASE_BATCH} ids")
@@ -267,56 +189,60 @@ class Mutation:
                 "case": ref.key,
                 "refs": [r.param() for r in refs],
                 "reason": _text("reason", reason, MAX_NOTE),
-                "author": author.name,
+                "author": info.context.author,
                 "at": _now(),
             },
         )
         return await _reload_case(info, ref)
 
-    @strawberry.mutation(description="Close an open case with a resolution.")
+    @strawberry.mutation(
+        permission_classes=WRITERS, description="Close an open case with a resolution."
+    )
     async def close_case(self, info: Info, case: IdArg, resolution: str) -> Case:
-        author = info.context.require_write()
         ref = await _open_case(info, case)
         rows = await info.context.db.write(
             "api/case_close",
             {
                 "case": ref.key,
                 "resolution": _text("resolution", resolution, MAX_NOTE),
-                "author": author.name,
+                "author": info.context.author,
                 "at": _now(),
             },
         )
         if not rows:
             raise BadInput("this case is closed")
-        return build("Case", rows[0]["props"])  # type: ignore[return-value]
+        return Case.from_props(rows[0]["props"])
 
     @strawberry.mutation(
+        permission_classes=WRITERS,
         description="Run a detection now (it is written with its parameters as a DetectionRun) "
-        "and return the run."
+        "and return the run.",
     )
     async def start_detection(
         self, info: Info, kind: DetectionKind, params: DetectionParams | None = None
     ) -> DetectionRun:
-        info.context.require_write()
-        runner: DetectionRunner | None = info.context.runner
+        runner = info.context.runner
         if runner is None:
             raise BadInput("detections cannot be started on this server")
         run_id = await runner.run(kind, params or DetectionParams())
-        props = await info.context.loaders.nodes.load(Ref("DetectionRun", run_id))
-        if props is None:
+        rows = await info.context.db.write(
+            "api/run_request", {"run": run_id, "author": info.context.author, "at": _now()}
+        )
+        if not rows:
             raise NotFound("the run was not recorded")
-        return build("DetectionRun", props)  # type: ignore[return-value]
+        return DetectionRun.from_props(rows[0]["props"])
 
     @strawberry.mutation(
+        permission_classes=WRITERS,
         description="The URL (path and query) of an export of a network, a case, or the "
-        "neighbourhood of any other node; GET it with the same API key to stream the file."
+        "neighbourhood of any other node; GET it with the same API key to stream the file.",
     )
     async def export_url(
         self,
         info: Info,
         id: IdArg,
-        format: ExportFormatEnum = ExportFormat.JSON,  # type: ignore[valid-type]
-        tlp: TlpEnum = TLP.AMBER,  # type: ignore[valid-type]
+        format: ExportFormat = ExportFormat.JSON,
+        tlp: TLP = TLP.AMBER,
         depth: int = 1,
         limit: int = 200,
     ) -> str:
@@ -339,4 +265,4 @@ def _tag_key(ref: Ref, name: str) -> str:
 
 async def _reload_case(info: Info, ref: Ref) -> Case:
     info.context.loaders.nodes.clear(ref)
-    return build("Case", await _existing(info, ref))  # type: ignore[return-value]
+    return Case.from_props(await _existing(info, ref))

@@ -10,7 +10,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from cibgraph.api.graphql.context import request_id_of
 from cibgraph.api.graphql.errors import MaskWithRequestId
 from cibgraph.api.graphql.mutations import Mutation
-from cibgraph.api.graphql.queries import Query
+from cibgraph.api.graphql.query import Query
 from cibgraph.api.graphql.types import TYPES
 
 MAX_DEPTH = 12  # network > members > edges > node > networks > network > ... is 8 deep

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 
 from cibgraph.api.graphql.context import Context
+from cibgraph.api.graphql.db import Row
 from cibgraph.api.graphql.errors import BadInput
-from cibgraph.api.graphql.ids import Ref, encode_cursor, encode_id
+from cibgraph.api.graphql.ids import Ref, decode_cursor, encode_cursor, encode_id
+from cibgraph.neo4j.schema import ENTITY_LABELS, EXPOSED_LABELS, MEMBER_LABELS, NodeLabel
 
 Info = strawberry.Info[Context, None]
 
@@ -52,6 +55,11 @@ class Node:
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id(label_of(self), self.key))
 
+    @classmethod
+    def from_props(cls, props: Row) -> Self:
+        """An object of this type from a node's stored properties."""
+        return cls(**_plan(cls)(props))
+
 
 @strawberry.type(description="A tag on an entity, with who added it and when.")
 class Tag:
@@ -65,7 +73,7 @@ class Annotatable(Node):
     @strawberry.field(description="Investigators' notes, oldest first.")
     async def notes(self, info: Info) -> list[Note]:
         rows = await info.context.loaders.annotations_of.load(ref_of(self))
-        return [build_note(r["props"]) for r in rows if r["props"].get("kind") == "note"]
+        return [Note.from_props(r["props"]) for r in rows if r["props"].get("kind") == "note"]
 
     @strawberry.field(description="Tags, oldest first.")
     async def tags(self, info: Info) -> list[Tag]:
@@ -87,7 +95,9 @@ class Entity(Annotatable):
         rows = await info.context.loaders.networks_of.load((ref_of(self), run))
         return [
             NetworkMembership(
-                network=build_network(r["network"]), score=r["score"], evidence=r["evidence"] or []
+                network=Network.from_props(r["network"]),
+                score=r["score"],
+                evidence=r["evidence"] or [],
             )
             for r in rows
         ]
@@ -95,7 +105,7 @@ class Entity(Annotatable):
     @strawberry.field(description="The disclosed campaigns it is attributed to.")
     async def campaigns(self, info: Info) -> list[Campaign]:
         rows = await info.context.loaders.campaigns_of.load(ref_of(self))
-        return [build(r["c_label"], r["props"]) for r in rows]  # type: ignore[misc]
+        return [Campaign.from_props(r["props"]) for r in rows]
 
 
 # --- entities -------------------------------------------------------------------------------
@@ -169,7 +179,7 @@ class IP(Entity):
             total=total,
             uses=[
                 IpUse(
-                    account=build("Account", r["props"]),  # type: ignore[arg-type]
+                    account=Account.from_props(r["props"]),
                     access=r["access"],
                     first_seen=r["first_seen"],
                     last_seen=r["last_seen"],
@@ -259,13 +269,13 @@ class Case(Annotatable):
         rows = await info.context.loaders.case_entities.load((self.key, include_removed))
         out = []
         for r in rows:
-            label = entity_label(r["labels"])
-            if label is None:
+            entity = build_entity(r["labels"], r["props"])
+            if entity is None:
                 continue
             link = r["link"]
             out.append(
                 CaseEntity(
-                    entity=build(label, r["props"]),  # type: ignore[arg-type]
+                    entity=entity,
                     reason=link.get("reason"),
                     added_by=link.get("added_by"),
                     added_at=link.get("added_at"),
@@ -323,7 +333,7 @@ class NetworkIp:
     @strawberry.field(description="The network's accounts behind it.")
     async def accounts(self, info: Info) -> list[Account]:
         found = await info.context.loaders.nodes.load_many(self.account_refs)
-        return [build("Account", p) for p in found if p is not None]  # type: ignore[misc]
+        return [Account.from_props(p) for p in found if p is not None]
 
 
 @strawberry.type(description="A detection edge between two entities: the evidence for a tie.")
@@ -369,23 +379,10 @@ class Network(Annotatable):
         after: str | None = None,
         kinds: list[MemberKind] | None = None,
     ) -> Connection[NetworkMember]:
-        from cibgraph.api.graphql.ids import decode_cursor
-
         n, skip = page_size(first), decode_cursor(after)
         labels = tuple(sorted(k.value for k in kinds or []))
         total, rows = await info.context.loaders.network_members.load((self.key, (labels, skip, n)))
-        return connection(
-            [
-                NetworkMember(
-                    entity=build(r["label"], r["props"]),  # type: ignore[arg-type]
-                    score=r["score"],
-                    evidence=r["evidence"] or [],
-                )
-                for r in rows
-            ],
-            skip=skip,
-            total=total,
-        )
+        return connection(_members(rows), skip=skip, total=total)
 
     @strawberry.field(description="The pages tied to the network.")
     async def pages(self, info: Info) -> list[NetworkMember]:
@@ -399,14 +396,7 @@ class Network(Annotatable):
         _, rows = await info.context.loaders.network_members.load(
             (self.key, ((label,), 0, MAX_PAGE_SIZE))
         )
-        return [
-            NetworkMember(
-                entity=build(r["label"], r["props"]),  # type: ignore[arg-type]
-                score=r["score"],
-                evidence=r["evidence"] or [],
-            )
-            for r in rows
-        ]
+        return _members(rows)
 
     @strawberry.field(description="IPs used by at least `minMembers` of its accounts.")
     async def ips(
@@ -419,7 +409,7 @@ class Network(Annotatable):
         )
         return [
             NetworkIp(
-                ip=build("IP", r["props"]),  # type: ignore[arg-type]
+                ip=IP.from_props(r["props"]),
                 account_refs=[Ref("Account", k) for k in r["members"]],
                 users=r["users"],
                 access=sorted(a for a in r["access"] if a),
@@ -486,11 +476,7 @@ class SharedIp:
     @strawberry.field(description="The other accounts behind the IP (at most maxOthers).")
     async def others(self, info: Info) -> list[Account]:
         found = await info.context.loaders.nodes.load_many(self.other_refs)
-        return [
-            build("Account", p)  # type: ignore[misc]
-            for p in found
-            if p is not None
-        ]
+        return [Account.from_props(p) for p in found if p is not None]
 
 
 @strawberry.type(description="Two shares of one object, close in time: coordination evidence.")
@@ -535,21 +521,21 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type
-class Edge(Generic[T]):
+@strawberry.type(name="Edge")  # GraphQL names it per node type: NetworkEdge, CaseEdge, ...
+class ConnectionEdge(Generic[T]):
     cursor: str
     node: T
 
 
 @strawberry.type(description="A page of results (first: default 20, at most 100).")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
+    edges: list[ConnectionEdge[T]]
     page_info: PageInfo
     total_count: int
 
 
-def connection(items: list[Any], *, skip: int, total: int) -> Connection[Any]:
-    edges = [Edge(cursor=encode_cursor(skip + i), node=x) for i, x in enumerate(items)]
+def connection(items: list[T], *, skip: int, total: int) -> Connection[T]:
+    edges = [ConnectionEdge(cursor=encode_cursor(skip + i), node=x) for i, x in enumerate(items)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -564,42 +550,34 @@ def connection(items: list[Any], *, skip: int, total: int) -> Connection[Any]:
 
 # --- building objects from stored properties --------------------------------------------------
 
-TYPES: dict[str, type] = {
-    "Account": Account,
-    "Page": Page,
-    "Group": Group,
-    "IP": IP,
-    "Subnet": Subnet,
-    "Url": Url,
-    "Domain": Domain,
-    "Hashtag": Hashtag,
-    "Post": Post,
-    "Media": Media,
-    "Campaign": Campaign,
-    "Network": Network,
-    "Case": Case,
-    "Note": Note,
-    "DetectionRun": DetectionRun,
+#: The GraphQL type of every label the API exposes (a test checks it covers EXPOSED_LABELS).
+TYPES: dict[NodeLabel, type[Node]] = {
+    NodeLabel.ACCOUNT: Account,
+    NodeLabel.PAGE: Page,
+    NodeLabel.GROUP: Group,
+    NodeLabel.IP: IP,
+    NodeLabel.SUBNET: Subnet,
+    NodeLabel.URL: Url,
+    NodeLabel.DOMAIN: Domain,
+    NodeLabel.HASHTAG: Hashtag,
+    NodeLabel.POST: Post,
+    NodeLabel.MEDIA: Media,
+    NodeLabel.CAMPAIGN: Campaign,
+    NodeLabel.NETWORK: Network,
+    NodeLabel.CASE: Case,
+    NodeLabel.NOTE: Note,
+    NodeLabel.DETECTION_RUN: DetectionRun,
 }
-ENTITY_LABELS = (
-    "Account",
-    "Page",
-    "Group",
-    "IP",
-    "Subnet",
-    "Url",
-    "Domain",
-    "Hashtag",
-    "Post",
-    "Media",
-    "Campaign",
-)
-_LABEL_OF = {cls: label for label, cls in TYPES.items()}
+ENTITY_TYPES: dict[str, type[Entity]] = {
+    label.value: cls for label, cls in TYPES.items() if issubclass(cls, Entity)
+}
+NODE_TYPES: dict[str, type[Node]] = {label.value: cls for label, cls in TYPES.items()}
+_LABEL_OF: dict[type, str] = {cls: label.value for label, cls in TYPES.items()}
+# Stored property names that differ from the field's.
 _ALIASES = {
-    "Group": {"member_count": "members"},
-    "Network": {"page_count": "pages", "group_count": "groups"},
+    Group: {"member_count": "members"},
+    Network: {"page_count": "pages", "group_count": "groups"},
 }
-_SPECIAL = {"key", "properties", "signal_strengths"}
 
 
 def label_of(obj: object) -> str:
@@ -610,55 +588,86 @@ def ref_of(obj: Node) -> Ref:
     return Ref(label_of(obj), obj.key)
 
 
-def entity_label(labels: list[str]) -> str | None:
-    """The API label of a node with these labels (None for a node the API does not expose)."""
-    return next((lab for lab in labels if lab in TYPES), None)
-
-
-def _typed(value: Any, annotation: Any) -> Any:
-    """Stored values as the field's type: a float stored for an int field, a list for a string."""
-    text = str(annotation)
-    if value is None:
-        return None
-    if "int" in text and isinstance(value, float) and value.is_integer():
+def _as_int(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
         return int(value)
-    if "int" in text and not isinstance(value, int | bool):
-        return None
-    if "str" in text and not isinstance(value, str):
-        return str(value)
+    return value if isinstance(value, int) else None
+
+
+def _as_str(value: Any) -> Any:
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def _same(value: Any) -> Any:
     return value
 
 
-def build(label: str, props: dict[str, Any]) -> Node:
-    """An object of the GraphQL type for `label`, from a node's stored properties."""
-    cls = TYPES[label]
-    aliases = _ALIASES.get(label, {})
-    kwargs: dict[str, Any] = {"key": props["key"], "properties": jsonable(props)}
+def _signal_strengths(props: Row) -> list[SignalStrength]:
+    signals, strengths = props.get("signals") or [], props.get("signal_strengths") or []
+    return [SignalStrength(signal=s, strength=v) for s, v in zip(signals, strengths, strict=False)]
+
+
+_PLANS: dict[type, Callable[[Row], dict[str, Any]]] = {}
+
+
+def _plan(cls: type[Node]) -> Callable[[Row], dict[str, Any]]:
+    """How to turn stored properties into `cls`'s constructor arguments (worked out once)."""
+    known = _PLANS.get(cls)
+    if known is not None:
+        return known
+    aliases = _ALIASES.get(cls, {})
+    steps: list[tuple[str, str, Callable[[Any], Any]]] = []
     for f in dataclasses.fields(cls):
-        if not f.init or f.name in _SPECIAL:
+        if not f.init or f.name in ("key", "properties", "signal_strengths"):
             continue
-        kwargs[f.name] = _typed(props.get(aliases.get(f.name, f.name)), f.type)
-    if label == "Network":
-        kwargs["signal_strengths"] = [
-            SignalStrength(signal=s, strength=v)
-            for s, v in zip(
-                props.get("signals") or [], props.get("signal_strengths") or [], strict=False
-            )
-        ]
-    obj: Node = cls(**kwargs)
-    return obj
+        text = str(f.type)  # "int | None", "str | None", "datetime | None", ...
+        convert = _as_int if "int" in text else _as_str if "str" in text else _same
+        steps.append((f.name, aliases.get(f.name, f.name), convert))
+    strengths = any(f.name == "signal_strengths" for f in dataclasses.fields(cls))
+
+    def plan(props: Row) -> dict[str, Any]:
+        kwargs = {name: convert(props.get(prop)) for name, prop, convert in steps}
+        kwargs["key"] = props["key"]
+        kwargs["properties"] = jsonable(props)
+        if strengths:
+            kwargs["signal_strengths"] = _signal_strengths(props)
+        return kwargs
+
+    _PLANS[cls] = plan
+    return plan
 
 
-def build_network(props: dict[str, Any]) -> Network:
-    return build("Network", props)  # type: ignore[return-value]
+def build_node(label: str, props: Row) -> Node:
+    """An object of the GraphQL type for an exposed `label`, from a node's stored properties."""
+    return NODE_TYPES[label].from_props(props)
 
 
-def build_note(props: dict[str, Any]) -> Note:
-    return build("Note", props)  # type: ignore[return-value]
+def entity_label(labels: list[str]) -> str | None:
+    """The API label of a node with these labels (None for a node the API does not expose)."""
+    return next((lab for lab in labels if lab in NODE_TYPES), None)
+
+
+def build_entity(labels: str | list[str], props: Row) -> Entity | None:
+    """The entity for a node with this label (or these labels); None for a non-entity."""
+    names = [labels] if isinstance(labels, str) else labels
+    cls = next((ENTITY_TYPES[lab] for lab in names if lab in ENTITY_TYPES), None)
+    return None if cls is None else cls.from_props(props)
+
+
+def _members(rows: list[Row]) -> list[NetworkMember]:
+    out = []
+    for r in rows:
+        entity = build_entity(r["label"], r["props"])
+        if entity is not None:
+            out.append(NetworkMember(entity=entity, score=r["score"], evidence=r["evidence"] or []))
+    return out
 
 
 async def load_entity(info: Info, ref: Ref) -> Entity | None:
     props = await info.context.loaders.nodes.load(ref)
-    if props is None or ref.label not in ENTITY_LABELS:
-        return None
-    return build(ref.label, props)  # type: ignore[return-value]
+    return None if props is None else build_entity(ref.label, props)
+
+
+ENTITY_LABEL_NAMES = frozenset(label.value for label in ENTITY_LABELS)
+EXPOSED_LABEL_NAMES = frozenset(label.value for label in EXPOSED_LABELS)
+MEMBER_LABEL_NAMES = frozenset(label.value for label in MEMBER_LABELS)

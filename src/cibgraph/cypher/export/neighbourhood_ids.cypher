@@ -4,7 +4,7 @@
 // mode: read
 // Breadth-first over every relationship type, each node once; $label (or null) picks one node
 // when several labels share the key. `truncated` says more nodes were reachable.
-MATCH (s:Account|Page|Group|IP|Subnet|Url|Domain|Hashtag|Post|Media|Campaign|Source|DetectionRun|Network|Case|Note {key: $key})
+MATCH (s:Account|Page|Group|IP|Subnet|Url|Domain|Hashtag|Post|Media|Campaign|DetectionRun|Network|Case|Note {key: $key})
 WHERE $label IS NULL OR $label IN labels(s)
 WITH collect(s) AS starts
 WHERE size(starts) = 1

@@ -13,7 +13,8 @@ from cibgraph import traversals
 from cibgraph.api.graphql.errors import BadInput, NotFound
 from cibgraph.api.graphql.ids import Ref, decode_cursor, decode_id
 from cibgraph.api.graphql.types import (
-    ENTITY_LABELS,
+    ENTITY_LABEL_NAMES,
+    IP,
     Case,
     Connection,
     DetectionRun,
@@ -30,15 +31,15 @@ from cibgraph.api.graphql.types import (
     Subgraph,
     TimelineBucket,
     Viewer,
-    build,
-    build_network,
+    build_entity,
+    build_node,
     connection,
     entity_label,
     jsonable,
     page_size,
 )
 from cibgraph.ingest.ids import normalise_ip
-from cibgraph.neo4j.schema import NodeLabel, RelType
+from cibgraph.neo4j.schema import INTERNAL_LABELS, SEARCHABLE_LABELS, NodeLabel, RelType
 
 MAX_TEXT = 200
 MAX_KEY = 1_000
@@ -48,7 +49,8 @@ DEFAULT_NEIGHBOURHOOD_LIMIT = 200
 MAX_NEIGHBOURHOOD_LIMIT = 1_000
 MAX_EDGES = 2_000
 
-RelationshipType = strawberry.enum(RelType, name="RelationshipType")
+# Registers the allow-list itself as a GraphQL enum, so resolvers take RelType values.
+strawberry.enum(RelType, name="RelationshipType")
 
 
 @strawberry.enum(description="Which way relationships are followed from the start node.")
@@ -59,7 +61,7 @@ class Direction(Enum):
 
 
 @strawberry.enum(description="Labels a search or a neighbourhood can be limited to.")
-class EntityType(Enum):
+class EntityType(Enum):  # the entity labels and Network: a test checks it against NodeLabel
     ACCOUNT = "Account"
     PAGE = "Page"
     GROUP = "Group"
@@ -74,7 +76,7 @@ class EntityType(Enum):
     NETWORK = "Network"
 
 
-SEARCHABLE = {"Account", "Page", "Group", "Campaign"}
+SEARCHABLE = frozenset(label.value for label in SEARCHABLE_LABELS)
 
 
 @strawberry.enum(description="How networks are ordered.")
@@ -133,7 +135,12 @@ def _text(name: str, value: str, *, limit: int = MAX_TEXT) -> str:
 
 async def _node(info: Info, ref: Ref) -> Node | None:
     props = await info.context.loaders.nodes.load(ref)
-    return None if props is None else build(ref.label, props)
+    return None if props is None else build_node(ref.label, props)
+
+
+async def _entity(info: Info, ref: Ref) -> Entity | None:
+    props = await info.context.loaders.nodes.load(ref)
+    return None if props is None else build_entity(ref.label, props)
 
 
 def _graph_parts(
@@ -149,7 +156,7 @@ def _graph_parts(
         if label is None:
             continue
         label_of[n["key"]] = label
-        nodes.append(build(label, n["props"]))
+        nodes.append(build_node(label, n["props"]))
     edges = [
         GraphEdge(
             id=e["id"],
@@ -190,7 +197,7 @@ class Query:
         return [
             LabelCount(label=r["label"], nodes=r["nodes"])
             for r in rows
-            if r["label"] != NodeLabel.API_KEY.value
+            if r["label"] not in INTERNAL_LABELS
         ]
 
     @strawberry.field(description="The holder of the API key used.")
@@ -208,7 +215,9 @@ class Query:
             raise BadInput(f"at most {MAX_IDS} ids at once")
         refs = [decode_id(i) for i in ids]
         found = await info.context.loaders.nodes.load_many(refs)
-        return [None if p is None else build(r.label, p) for r, p in zip(refs, found, strict=True)]
+        return [
+            None if p is None else build_node(r.label, p) for r, p in zip(refs, found, strict=True)
+        ]
 
     @strawberry.field(description="An account by platform and the platform's own id.")
     async def account(self, info: Info, platform: str, platform_id: str) -> Entity | None:
@@ -234,7 +243,7 @@ class Query:
                 "limit": page_size(first),
             },
         )
-        return [build(r["label"], r["props"]) for r in rows]  # type: ignore[misc]
+        return [e for r in rows if (e := build_entity(r["label"], r["props"])) is not None]
 
     @strawberry.field(description="An IP by address (IPv4 or IPv6, any spelling).")
     async def ip(self, info: Info, address: str) -> Entity | None:
@@ -242,18 +251,18 @@ class Query:
             key = normalise_ip(_text("address", address, limit=64))
         except ValueError:
             raise BadInput("address is not an IP address") from None
-        return await _node(info, Ref("IP", key))  # type: ignore[return-value]
+        return await _entity(info, Ref("IP", key))
 
     @strawberry.field(description="A domain, URL, hashtag, media hash or campaign by its key.")
     async def entity(self, info: Info, type: EntityType, key: str) -> Entity | None:
-        if type.value not in ENTITY_LABELS:
+        if type.value not in ENTITY_LABEL_NAMES:
             raise BadInput(f"{type.name} is not an entity type")
         value = _text("key", key, limit=MAX_KEY)
         if type is EntityType.HASHTAG:
             value = value.lstrip("#").lower()
         elif type is EntityType.DOMAIN:
             value = value.lower()
-        return await _node(info, Ref(type.value, value))  # type: ignore[return-value]
+        return await _entity(info, Ref(type.value, value))
 
     @strawberry.field(description="Fulltext search over names, handles and descriptions.")
     async def search(
@@ -277,9 +286,9 @@ class Query:
             },
         )
         return [
-            SearchHit(score=r["score"], node=build(r["label"], r["props"]))  # type: ignore[arg-type]
+            SearchHit(score=r["score"], node=entity)
             for r in rows
-            if r["label"] is not None
+            if r["label"] is not None and (entity := build_entity(r["label"], r["props"]))
         ]
 
     @strawberry.field(description="The nodes within `depth` hops and the edges between them.")
@@ -288,7 +297,7 @@ class Query:
         info: Info,
         id: IdArg,
         depth: int = 1,
-        relationship_types: list[RelationshipType] | None = None,  # type: ignore[valid-type]
+        relationship_types: list[RelType] | None = None,
         direction: Direction = Direction.BOTH,
         labels: list[EntityType] | None = None,
         limit: int = DEFAULT_NEIGHBOURHOOD_LIMIT,
@@ -332,7 +341,7 @@ class Query:
         from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
         to: strawberry.ID,
         max_length: int = 4,
-        relationship_types: list[RelationshipType] | None = None,  # type: ignore[valid-type]
+        relationship_types: list[RelType] | None = None,
         first: int | None = 25,
     ) -> list[GraphPath]:
         a, b = decode_id(from_), decode_id(to)
@@ -384,12 +393,13 @@ class Query:
         )
         row: dict[str, Any] = rows[0] if rows else {"total": 0, "networks": []}
         return connection(
-            [build_network(p) for p in row["networks"]], skip=skip, total=row["total"]
+            [Network.from_props(p) for p in row["networks"]], skip=skip, total=row["total"]
         )
 
     @strawberry.field(description="One network by its global id.")
     async def network(self, info: Info, id: IdArg) -> Network | None:
-        return await _node(info, decode_id(id, expect={"Network"}))  # type: ignore[return-value]
+        props = await info.context.loaders.nodes.load(decode_id(id, expect={"Network"}))
+        return None if props is None else Network.from_props(props)
 
     @strawberry.field(
         description="The networks an entity belongs to, strongest first: those of the fusion "
@@ -398,7 +408,7 @@ class Query:
     async def network_of(
         self, info: Info, entity: IdArg, run: str | None = None
     ) -> list[NetworkMembership]:
-        ref = decode_id(entity, expect=set(ENTITY_LABELS))
+        ref = decode_id(entity, expect=ENTITY_LABEL_NAMES)
         if run is not None:
             run = _text("run", run, limit=MAX_KEY)
         if await info.context.loaders.nodes.load(ref) is None:
@@ -406,7 +416,9 @@ class Query:
         rows = await info.context.loaders.networks_of.load((ref, run))
         return [
             NetworkMembership(
-                network=build_network(r["network"]), score=r["score"], evidence=r["evidence"] or []
+                network=Network.from_props(r["network"]),
+                score=r["score"],
+                evidence=r["evidence"] or [],
             )
             for r in rows
         ]
@@ -421,7 +433,7 @@ class Query:
         )
         return [
             SharedIp(
-                ip=build("IP", {"key": r["ip"]}),  # type: ignore[arg-type]
+                ip=IP.from_props({"key": r["ip"]}),
                 access=r["access"],
                 first_seen=r["first_seen"],
                 last_seen=r["last_seen"],
@@ -505,7 +517,7 @@ class Query:
         n, skip = page_size(first), decode_cursor(after)
         rows = await info.context.db.read("api/cases", {"status": status, "skip": skip, "limit": n})
         row = rows[0]
-        return connection([build("Case", p) for p in row["cases"]], skip=skip, total=row["total"])
+        return connection([Case.from_props(p) for p in row["cases"]], skip=skip, total=row["total"])
 
     @strawberry.field(description="Detection runs, newest first.")
     async def detection_runs(
@@ -519,11 +531,11 @@ class Query:
         rows = await info.context.db.read("api/runs", {"kind": kind, "skip": skip, "limit": n})
         row = rows[0]
         return connection(
-            [build("DetectionRun", p) for p in row["runs"]], skip=skip, total=row["total"]
+            [DetectionRun.from_props(p) for p in row["runs"]], skip=skip, total=row["total"]
         )
 
 
 async def _by_platform_id(info: Info, label: str, platform: str, platform_id: str) -> Entity | None:
     platform = _text("platform", platform, limit=40).lower()
     native = _text("platformId", platform_id, limit=MAX_KEY)
-    return await _node(info, Ref(label, f"{platform}:{native}"))  # type: ignore[return-value]
+    return await _entity(info, Ref(label, f"{platform}:{native}"))
