@@ -1,1 +1,0 @@
-"""cibgraph's front doors: the GraphQL API and the `cibgraph` command line."""

@@ -1,1 +1,0 @@
-"""The GraphQL API for investigation UIs: types, queries, mutations, per-request context."""

@@ -1,1 +1,0 @@
-"""Detection: signals of coordination computed from the graph and written back with evidence."""

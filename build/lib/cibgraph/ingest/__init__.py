@@ -1,1 +1,0 @@
-"""Loaders: real sources (IO archives, the neutral bundle, share events) into Neo4j."""
