@@ -15,6 +15,7 @@ from cibgraph.cli import app
 from cibgraph.ingest.base import Item, LoadError, run_load
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.neo4j.db import read
+from cibgraph.neo4j.runner import RowsLostError
 
 COUNTS = (
     "RETURN COUNT { (:Account) } AS accounts, COUNT { (:Post) } AS objects, "
@@ -162,6 +163,6 @@ def test_a_share_whose_nodes_are_missing_fails_its_batch(db: Driver) -> None:
     loader = ShareEventsLoader()
     share = {"account_key": "twitter:1", "object_key": "twitter:2", "content_id": "c", "at_ms": 0}
     params = {"source": "sha256:test", "now": datetime.now(UTC)}
-    with db.session() as session, pytest.raises(LoadError, match="1 of 1 rows found no node"):
+    with db.session() as session, pytest.raises(RowsLostError, match="1 of 1 rows found no node"):
         session.execute_write(loader.write, [Item("share", share)], params)
     assert read(db, "MATCH ()-[s:SHARED]->() RETURN count(s) AS n")[0]["n"] == 0

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, LiteralString
+from typing import Any
 
-from neo4j import READ_ACCESS, Driver
+from neo4j import Driver
 
 from cibgraph.export.model import Provenance, Redaction, Redactor, Subgraph
-from cibgraph.neo4j.registry import QueryMode, get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import NodeLabel
 from cibgraph.settings import get_settings
 
@@ -25,25 +25,15 @@ class SelectionNotFoundError(LookupError):
     """The Network, Case or seed named for an export does not exist."""
 
 
-def _text(name: str) -> LiteralString:
-    query = get_query(name)
-    if query.mode is not QueryMode.READ:
-        raise ValueError(f"{name} is not a read query")
-    # The text comes from a file of the repository's query library, never from a user.
-    text: LiteralString = query.text
-    return text
-
-
 def _stream(
     driver: Driver, name: str, params: Mapping[str, Any], database: str
 ) -> Iterator[Mapping[str, Any]]:
-    """Yield a read query's rows as they arrive, in one READ transaction (no list in memory)."""
-    with (
-        driver.session(database=database, default_access_mode=READ_ACCESS) as session,
-        session.begin_transaction() as tx,
-    ):
-        for record in tx.run(_text(name), dict(params)):
-            yield record.data()
+    """Yield a read query's rows as they arrive, in one READ transaction (no list in memory).
+
+    The driver's values are kept: the Cypher script export writes dates, datetimes and
+    durations back as the Cypher values they were.
+    """
+    yield from QueryRunner(driver, database=database).stream(name, params, convert=False)
 
 
 def _one(driver: Driver, name: str, params: Mapping[str, Any], database: str) -> dict[str, Any]:

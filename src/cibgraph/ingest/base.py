@@ -34,6 +34,7 @@ from typing import IO, Any, ClassVar, TextIO
 from neo4j import Driver, ManagedTransaction
 
 from cibgraph.neo4j.registry import NamedQuery, get_query
+from cibgraph.neo4j.runner import QueryRunner, RowsLostError, prepare, run_in
 from cibgraph.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -373,14 +374,9 @@ class Loader(ABC):
                 continue
             rows = list(unique.values())
             for name in names:
-                result = tx.run(self.query(kind, name).text, {"rows": rows, **params})
-                # Queries that MATCH nodes written earlier return how many rows got through:
-                # a row that found no node must fail the batch, never vanish.
-                record = result.single(strict=False)
-                linked = None if record is None else record.get("rows")
-                if linked is not None and linked < len(rows):
-                    lost = len(rows) - linked
-                    raise LoadError(f"{name}: {lost} of {len(rows)} rows found no node to link")
+                # Queries that MATCH nodes written earlier count the rows that got through: the
+                # runner fails the batch when a row found no node, so no row ever vanishes.
+                run_in(tx, prepare(self.query(kind, name), {"rows": rows, **params}))
 
 
 Progress = Callable[[int], None]
@@ -398,7 +394,7 @@ class _Writer:
 
     def _run(self) -> None:
         owner = self._owner
-        with owner.driver.session(database=owner.database) as session:
+        with QueryRunner(owner.driver, database=owner.database).session() as session:
             while (job := self.queue.get()) is not None:
                 items, after, done = job
                 for event in after:  # the batch's nodes, written by the node writers
@@ -406,6 +402,8 @@ class _Writer:
                 if items and owner.error is None:
                     try:
                         session.execute_write(owner.loader.write, items, owner.params)
+                    except RowsLostError as exc:
+                        owner.error = LoadError(str(exc))
                     except BaseException as exc:  # handed to the caller's thread
                         owner.error = exc
                 done.set()
@@ -562,9 +560,8 @@ def run_load(
 
 
 def _record_source(driver: Driver, report: LoadReport, now: datetime, database: str) -> None:
-    q = get_query("load/source")
-    q.run(
-        driver,
+    QueryRunner(driver, database=database).write(
+        "load/source",
         {
             "key": report.source_key,
             "props": {
@@ -579,5 +576,4 @@ def _record_source(driver: Driver, report: LoadReport, now: datetime, database: 
                 "duplicates": report.duplicates,
             },
         },
-        database=database,
     )

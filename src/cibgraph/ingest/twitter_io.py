@@ -34,7 +34,7 @@ from cibgraph.ingest.base import (
     read_csv_rows,
 )
 from cibgraph.ingest.ids import account_key, domain_of, is_hashed_id, object_key
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import prepare, run_in
 
 PLATFORM = "twitter"
 
@@ -304,7 +304,7 @@ class TwitterIOLoader(Loader):
             if not rows:
                 continue
             for name in self.queries[kind]:
-                tx.run(get_query(name).text, {"rows": rows, **params}).consume()
+                run_in(tx, prepare(name, {"rows": rows, **params}))
 
     def _account(self, rec: dict[str, str], campaign: str) -> Item:
         userid = _id(rec["userid"])

@@ -1,21 +1,26 @@
-"""Read and write helpers: READ-routed queries, and batched, retried `UNWIND` writes."""
+"""Ad-hoc Cypher for tests, benches and checks (READ-routed reads); named queries use `runner`."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Iterable, Mapping
 from typing import Any, LiteralString
 
-from neo4j import Driver, ManagedTransaction, Record, RoutingControl
+from neo4j import Driver, Record, RoutingControl
 
+from cibgraph.neo4j.registry import NamedQuery, registry
+from cibgraph.neo4j.runner import (
+    DEFAULT_BATCH_SIZE,
+    QueryRunner,
+    Row,
+    batched,
+    named_by_text,
+)
 from cibgraph.settings import get_settings
 
+__all__ = ["batched", "read", "write", "write_batches"]
+
 logger = logging.getLogger(__name__)
-
-Row = Mapping[str, Any]
-
-DEFAULT_BATCH_SIZE = 5_000
 
 
 def read(
@@ -52,46 +57,20 @@ def write(
     return records
 
 
-def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
-    """Split an iterable into lists of at most `size` rows without materialising it."""
-    if size < 1:
-        raise ValueError("batch size must be at least 1")
-    it = iter(rows)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def _run_batch(
-    tx: ManagedTransaction, query: LiteralString, rows: Sequence[Row], extra: Mapping[str, Any]
-) -> int:
-    result = tx.run(query, {"rows": list(rows), **extra})
-    summary = result.consume()
-    c = summary.counters
-    return c.nodes_created + c.relationships_created + c.properties_set
-
-
 def write_batches(
     driver: Driver,
-    query: LiteralString,
+    query: NamedQuery | str,
     rows: Iterable[Row],
     *,
     batch_size: int = DEFAULT_BATCH_SIZE,
     params: Mapping[str, Any] | None = None,
     database: str | None = None,
 ) -> int:
-    """Send `rows` to an `UNWIND $rows AS row ...` query, one managed transaction per batch.
+    """`QueryRunner.write_batches` for a named query given by name, or by its text.
 
-    The query must be idempotent (MERGE on constrained keys): the driver retries a batch after a
-    transient error, and a load interrupted midway is resumed simply by running it again.
-    Returns the number of batches written.
+    Returns the number of batches written; see the runner for the checks made on each.
     """
-    if "$rows" not in query:
-        raise ValueError("a batched write must UNWIND $rows")
-    db = database or get_settings().neo4j_database
-    extra = dict(params or {})
-    n = 0
-    with driver.session(database=db) as session:
-        for chunk in batched(rows, batch_size):
-            session.execute_write(_run_batch, query, chunk, extra)
-            n += 1
-    return n
+    if isinstance(query, str) and query not in registry():
+        query = named_by_text(query)
+    runner = QueryRunner(driver, database=database)
+    return runner.write_batches(query, rows, batch_size=batch_size, params=params)

@@ -14,6 +14,10 @@ Only `$parameters` carry values: the registry rejects a query whose declared par
 Cypher cannot take a label as a parameter without losing its index, so a query may declare
 label slots, e.g. `// labels: object: Post|Url|Hashtag`, and write `(o:__object__ ...)`; it runs
 only after `bind(object="Url")`, which accepts a label from the slot's list and backticks it.
+
+A write query that links its `$rows` to nodes written before declares `// counts: rows` and
+ends with `RETURN count(*) AS rows`: the query runner (`cibgraph.neo4j.runner`) fails the batch
+when fewer rows were written than sent. Queries are run through that runner only.
 """
 
 from __future__ import annotations
@@ -28,11 +32,10 @@ from typing import Any
 
 from neo4j import Driver, Record
 
-from cibgraph.neo4j import db
 from cibgraph.neo4j.schema import NodeLabel
 from cibgraph.resources import CYPHER_DIR
 
-_HEADER = re.compile(r"^//\s*(name|answers|params|mode|labels)\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^//\s*(name|answers|params|mode|labels|counts)\s*:\s*(.*?)\s*$")
 _SLOT_USE = re.compile(r"__([a-z][a-z_]*?)__")
 _SLOT_DECL = re.compile(r"^([a-z][a-z_]*)\s*:\s*([A-Za-z|]+)$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -60,6 +63,7 @@ class NamedQuery:
     text: str
     path: Path
     label_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    counts_rows: bool = False  # `// counts: rows`: returns how many of $rows it wrote
 
     def bind(self, **labels: str) -> NamedQuery:
         """The query with each label slot filled by an allowed label (backticked)."""
@@ -79,21 +83,14 @@ class NamedQuery:
         *,
         database: str | None = None,
     ) -> list[Record]:
-        """Run the query with READ or WRITE routing as its header says."""
-        if self.label_slots:
-            raise ValueError(f"query {self.name}: bind its label slots before running it")
-        given = dict(params or {})
-        missing = set(self.params) - set(given)
-        unknown = set(given) - set(self.params)
-        if missing or unknown:
-            raise ValueError(
-                f"query {self.name}: missing params {sorted(missing)}, unknown {sorted(unknown)}"
-            )
-        # The text comes from a file in the repository, never from a user.
-        text = self.text
-        if self.mode is QueryMode.READ:
-            return db.read(driver, text, given, database=database)
-        return db.write(driver, text, given, database=database)
+        """The driver's records, through the query runner (READ or WRITE as the header says).
+
+        Kept for callers not yet moved to `cibgraph.neo4j.runner.QueryRunner`, which also
+        gives plain values.
+        """
+        from cibgraph.neo4j.runner import QueryRunner  # the runner imports this module
+
+        return QueryRunner(driver, database=database).records(self, params)
 
 
 def parse_query_file(path: Path, *, root: Path = CYPHER_DIR) -> NamedQuery:
@@ -143,7 +140,12 @@ def parse_query_file(path: Path, *, root: Path = CYPHER_DIR) -> NamedQuery:
         if unknown:
             raise QueryFileError(f"{path}: label slot {sm.group(1)} allows unknown {unknown}")
         slots[sm.group(1)] = allowed
+    counts = header.get("counts", "").strip()
+    if counts not in ("", "rows"):
+        raise QueryFileError(f"{path}: '// counts:' takes only 'rows'")
     code = _STRING_OR_COMMENT.sub("", text)
+    if counts and (mode is not QueryMode.WRITE or "$rows" not in code or "AS rows" not in code):
+        raise QueryFileError(f"{path}: a 'counts: rows' query writes $rows and returns ... AS rows")
     if set(_SLOT_USE.findall(code)) != set(slots):
         raise QueryFileError(f"{path}: declares label slots {sorted(slots)} but uses others")
     used = set(_PARAM_USE.findall(code))
@@ -157,6 +159,7 @@ def parse_query_file(path: Path, *, root: Path = CYPHER_DIR) -> NamedQuery:
         text=text,
         path=path,
         label_slots=slots,
+        counts_rows=bool(counts),
     )
 
 

@@ -3,6 +3,7 @@
 // params: rows: list, source: string, now: datetime
 // labels: target: Account|Page
 // mode: write
+// counts: rows
 // Each row: follower_key, target_key. The target's label is bound per batch (accounts and
 // pages are sent apart), so every MATCH uses its constraint index. Returns how many rows
 // found their two nodes.

@@ -3,6 +3,7 @@
 // params: rows: list, source: string, now: datetime
 // labels: object: Post|Url|Hashtag|Media|Domain
 // mode: write
+// counts: rows
 // The object's label is bound from the allow-list (one object type per file). SHARED is keyed
 // by (content_id, at), so a reload creates nothing. `at_ms` is epoch milliseconds: the driver
 // packs integers far faster than datetimes. Returns how many rows found their two nodes.
