@@ -14,6 +14,7 @@ from cibgraph.cli.main import app
 from cibgraph.cli.output import console, err, fail
 from cibgraph.ingest.base import Loader, LoadError, LoadReport, run_load
 from cibgraph.ingest.bundle import BundleLoader, bundle_files
+from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
 from cibgraph.neo4j.driver import get_driver
@@ -70,6 +71,9 @@ def run_loads(
             except LoadError as exc:
                 raise fail(str(exc)) from None
     table = Table("file", "read", "loaded", "rejected", "duplicates", "rows/s", "rejects")
+    skipping = any(r.skipped for r in reports)
+    if skipping:
+        table.add_column("skipped")
     for r in reports:
         table.add_row(
             r.path.name,
@@ -79,8 +83,17 @@ def run_loads(
             f"{r.duplicates:,}",
             f"{r.rows_per_second:,.0f}",
             str(r.rejects_path or "-"),
+            *((f"{r.skipped:,}",) if skipping else ()),
         )
     console.print(table)
+    if any(r.shares for r in reports):
+        shares = Table("file", "share events of", "read", "repeats", "empty cells")
+        for r in reports:
+            for kind, tally in sorted(r.shares.items()):
+                shares.add_row(
+                    r.path.name, kind, f"{tally.events:,}", f"{tally.repeats:,}", f"{tally.empty:,}"
+                )
+        console.print(shares)
     if dry_run:
         console.print("dry run: nothing was written")
     if any(r.rows_rejected for r in reports):
@@ -101,6 +114,28 @@ def load_share_events(
 ) -> None:
     """Share events: object_id, account_id, content_id, timestamp_share (CooRTweet's shape)."""
     loader = ShareEventsLoader(platform=platform, object_type=object_type)
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("coortweet")
+def load_coortweet(
+    paths: Paths,
+    platform: Annotated[str, typer.Option(help="Platform of the accounts and posts.")] = "twitter",
+    object_type: Annotated[
+        ObjectType,
+        typer.Option(help="What object_id names (four-column layout only).", case_sensitive=False),
+    ] = ObjectType.POST,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """CooRTweet files: account_id, post_id, url_id, hashtag_id, domain_id, phash_id, timestamp
+    (each object column its own object type), or object_id, account_id, content_id,
+    timestamp_share."""
+    try:
+        loader = CooRTweetLoader(platform=platform, object_type=object_type)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
     run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
 
 

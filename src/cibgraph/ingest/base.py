@@ -26,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, TextIO
@@ -75,9 +75,34 @@ class Accepted:
     line: int
     items: tuple[Item, ...]
     identity: str | None = None
+    # Share events the row gives, as (object type, share identity), and the object types whose
+    # cell was empty: `run_load` tallies them per type (`LoadReport.shares`).
+    shares: tuple[tuple[str, str], ...] = ()
+    empty: tuple[str, ...] = ()
 
 
-Parsed = Accepted | Reject
+@dataclass(frozen=True)
+class Skip:
+    """A valid row that gives nothing to load (a post with no object in any column)."""
+
+    line: int
+    reason: str
+
+
+Parsed = Accepted | Reject | Skip
+
+
+@dataclass
+class ShareTally:
+    """Share events of one object type in a load: read, repeating an earlier one, empty cells.
+
+    A repeat is a share of the same object by the same account in the same post at the same
+    time as an earlier one (CooRTweet's `unique()` before detection); writing it is a no-op.
+    """
+
+    events: int = 0
+    repeats: int = 0
+    empty: int = 0
 
 
 @dataclass
@@ -91,6 +116,8 @@ class LoadReport:
     rows_loaded: int = 0
     rows_rejected: int = 0
     duplicates: int = 0
+    skipped: int = 0
+    shares: dict[str, ShareTally] = field(default_factory=dict)
     rejects_path: Path | None = None
     dry_run: bool = False
     seconds: float = 0.0
@@ -524,6 +551,7 @@ def run_load(
 
     rows_in_batch = accepted = 0
     repeats = DuplicateCounter()
+    share_repeats: dict[str, DuplicateCounter] = {}
     try:
         for parsed in loader.parse(path):
             report.rows_read += 1
@@ -531,19 +559,33 @@ def run_load(
                 accepted += 1
                 if parsed.identity is not None:
                     repeats.add(parsed.identity)
+                for object_type, identity in parsed.shares:
+                    counter = share_repeats.get(object_type)
+                    if counter is None:
+                        counter = share_repeats[object_type] = DuplicateCounter()
+                    counter.add(identity)
+                for object_type in parsed.empty:
+                    report.shares.setdefault(object_type, ShareTally()).empty += 1
                 batch.extend(parsed.items)
                 rows_in_batch += 1
                 if rows_in_batch >= batch_size:
                     flush()
                     rows_in_batch = 0
+            elif isinstance(parsed, Skip):
+                report.skipped += 1
             else:
                 rejects.add(parsed)
             if progress is not None and report.rows_read % 1000 == 0:
                 progress(report.rows_read)
         flush()
         report.duplicates = repeats.duplicates()
+        for object_type, counter in share_repeats.items():
+            tally = report.shares.setdefault(object_type, ShareTally())
+            tally.events, tally.repeats = counter.rows, counter.duplicates()
     finally:
         repeats.close()
+        for counter in share_repeats.values():
+            counter.close()
         rejects.close()
         if writer is not None:
             writer.close()
@@ -574,6 +616,11 @@ def _record_source(driver: Driver, report: LoadReport, now: datetime, database: 
                 "rows_loaded": report.rows_loaded,
                 "rows_rejected": report.rows_rejected,
                 "duplicates": report.duplicates,
+                "rows_skipped": report.skipped,
+                # Per object type: share events read, and how many repeated an earlier one.
+                "share_types": sorted(report.shares),
+                "share_events": [report.shares[t].events for t in sorted(report.shares)],
+                "share_repeats": [report.shares[t].repeats for t in sorted(report.shares)],
             },
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 PLATFORMS = frozenset({"twitter", "facebook", "instagram", "youtube", "telegram", "tiktok", "web"})
@@ -23,15 +24,38 @@ def account_key(platform: str, native_id: str) -> str:
     return f"{_check_platform(platform)}:{native}"
 
 
+# The archives' redacted ids: base64 of a digest (40-45 characters, e.g. 43 plus one `=`);
+# coordination datasets' redacted ids: hex MD5, SHA-1 or SHA-256 digests.
+_BASE64_HASH = re.compile(r"[A-Za-z0-9+/]{38,45}={0,2}", re.ASCII)
+_HEX_DIGEST = re.compile(r"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}", re.ASCII | re.IGNORECASE)
+
+
 def is_hashed_id(platform: str, native_id: str) -> bool:
     """Whether an id is a redacted hash rather than the platform's own id.
 
     Twitter ids are decimal; the archives replace small accounts' ids with base64 hashes, and
-    coordination datasets with hex digests.
+    coordination datasets with hex digests. Any other non-numeric id (`TW_123`, a handle, a
+    dataset's own numbering) is not taken for a hash.
     """
-    if platform == "twitter":
-        return not native_id.strip().isdigit()
-    return False
+    if platform != "twitter":
+        return False
+    value = native_id.strip()
+    if value.isdigit():
+        return False
+    if _HEX_DIGEST.fullmatch(value):
+        return True
+    # A base64 digest mixes cases and digits; a long handle-like word does not.
+    return bool(_BASE64_HASH.fullmatch(value)) and (
+        value.endswith("=") or any(c in value for c in "+/") or _mixed(value)
+    )
+
+
+def _mixed(value: str) -> bool:
+    return (
+        any(c.isdigit() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isupper() for c in value)
+    )
 
 
 def normalise_ip(text: str) -> str:

@@ -25,13 +25,64 @@ COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
 
 
 class ObjectType(StrEnum):
-    """What the shared `object_id`s are; the label their nodes get."""
+    """What the shared `object_id`s are; the label their nodes get.
+
+    Media is any content fingerprint with an opaque id: an image's perceptual hash, a video
+    id, a text hash. Account is a mentioned account (a mention is a share of that account).
+    """
 
     POST = "Post"
     URL = "Url"
     HASHTAG = "Hashtag"
     MEDIA = "Media"
     DOMAIN = "Domain"
+    ACCOUNT = "Account"
+
+
+class ShareKind(StrEnum):
+    """The kinds of share events detection can be restricted to (`--object-type`).
+
+    Each is an object label and, for posts, optionally how the post was shared (the `via` of
+    its SHARED edge): `post` is every share of a post, `retweet` / `reply` / `quote` /
+    `forward` only those made that way.
+    """
+
+    URL = "url"
+    HASHTAG = "hashtag"
+    DOMAIN = "domain"
+    MEDIA = "media"
+    POST = "post"
+    MENTION = "mention"
+    RETWEET = "retweet"
+    REPLY = "reply"
+    QUOTE = "quote"
+    FORWARD = "forward"
+
+    @property
+    def label(self) -> ObjectType:
+        return _KIND_LABEL.get(self, ObjectType.POST)
+
+    @property
+    def via(self) -> str | None:
+        """The SHARED edges' `via` this kind needs, or None for any."""
+        return None if self in _KIND_LABEL else self.value
+
+
+_KIND_LABEL = {
+    ShareKind.URL: ObjectType.URL,
+    ShareKind.HASHTAG: ObjectType.HASHTAG,
+    ShareKind.DOMAIN: ObjectType.DOMAIN,
+    ShareKind.MEDIA: ObjectType.MEDIA,
+    ShareKind.POST: ObjectType.POST,
+    ShareKind.MENTION: ObjectType.ACCOUNT,
+}
+
+
+def share_kind(label: ObjectType, via: str | None) -> ShareKind:
+    """The narrowest kind a share of `label` made `via` belongs to (what load reports tally)."""
+    if via is not None:
+        return ShareKind(via)
+    return next(k for k, v in _KIND_LABEL.items() if v is label)
 
 
 class ShareEventsLoader(Loader):
