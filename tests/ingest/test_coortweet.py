@@ -1,4 +1,4 @@
-"""CooRTweet's multi-object and four-column files: exact counts, per-type tallies, bad rows, reload."""
+"""CooRTweet's two layouts: exact counts, per-type tallies, bad rows, reload."""
 
 from __future__ import annotations
 
