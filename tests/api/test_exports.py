@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+from urllib.parse import quote
 
 import networkx as nx
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
-from tests.api.conftest import Gql
+from cibgraph.api.app import create_app
+from cibgraph.settings import Settings
+from tests.api.conftest import SEED, Gql
 
 
 def _gid(label: str, key: str) -> str:
@@ -47,7 +50,7 @@ def test_missing_selection_is_404_and_bad_params_422(
     auth = {"Authorization": f"Bearer {keys['reader']}"}
     missing = client.get("/exports/network/no-such-network?format=json", headers=auth)
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "no Network has key 'no-such-network'"}
+    assert missing.json() == {"detail": "no Network has this key"}  # the key is not echoed
     bad = client.get("/exports/neighbourhood/twitter:1?format=json&depth=9", headers=auth)
     assert bad.status_code == 422
     unknown = client.get("/exports/network/networks-1:1?format=pdf", headers=auth)
@@ -78,3 +81,30 @@ def test_export_url_mutation_gives_a_working_url(
     assert hood["data"]["exportUrl"] == (
         "/exports/neighbourhood/twitter%3A1?format=json&tlp=amber&depth=2&limit=50"
     )
+
+
+def test_an_export_has_a_time_limit(db: Driver, settings: Settings, keys: dict[str, str]) -> None:
+    db.execute_query(SEED)
+    auth = {"Authorization": f"Bearer {keys['reader']}"}
+    with TestClient(create_app(settings, export_timeout=0.000001)) as slow:
+        resp = slow.get("/exports/network/networks-1:1?format=json", headers=auth)
+    assert resp.status_code == 504
+    assert resp.json() == {
+        "detail": "the export ran past 1e-06 s: export a smaller selection "
+        "(a lower depth or limit, or a smaller network or case)"
+    }
+
+
+def test_a_source_record_is_no_export_seed_and_keys_are_not_echoed(
+    client: TestClient, seeded: Driver, keys: dict[str, str]
+) -> None:
+    seeded.execute_query(
+        "CREATE (:Source {key: 'sha256:abc', name: 'x.csv', path: '/home/a/x.csv'})"
+    )
+    auth = {"Authorization": f"Bearer {keys['reader']}"}
+    resp = client.get("/exports/neighbourhood/sha256:abc?format=json", headers=auth)
+    assert (resp.status_code, resp.json()) == (404, {"detail": "no single node has this key"})
+    hostile = "x'}) MATCH (n) DETACH DELETE n //"
+    resp = client.get(f"/exports/case/{quote(hostile, safe='')}?format=json", headers=auth)
+    assert (resp.status_code, resp.json()) == (404, {"detail": "no Case has this key"})
+    assert seeded.execute_query("MATCH (n:Account) RETURN count(n) AS n").records[0]["n"] == 5

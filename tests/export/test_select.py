@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
-from neo4j import Driver
+from neo4j import Driver, Query
+from neo4j.exceptions import Neo4jError
 
+from cibgraph.export import ExportFormat
 from cibgraph.export.model import Redaction, salted_hash
 from cibgraph.export.select import (
+    ExportTimeoutError,
     SelectionNotFoundError,
+    is_timeout,
     select_case,
     select_neighbourhood,
     select_network,
 )
+from cibgraph.export.service import ExportRequest, ExportTarget, export_selection
 from tests.export.conftest import COORD_RUN, FUSION_RUN, Demo
 
 NETWORK_NODES = {
@@ -71,6 +77,7 @@ def test_a_network_export_holds_members_and_the_ips_and_urls_that_tie_them(
         "accounts.csv", "attributions.csv", "follows.csv", "group_admins.csv",
         "group_members.csv", "groups.csv", "ip_logins.csv", "page_admins.csv", "pages.csv",
     ]  # fmt: skip
+    assert [s for s in prov["sources"] if "path" in s] == []  # no local paths leak
     json.dumps(prov)  # plain values only
 
 
@@ -112,6 +119,31 @@ def test_a_neighbourhood_export_is_bounded(demo: Demo, db: Driver) -> None:
         select_neighbourhood(db, key="twitter:1001", depth=4)
     with pytest.raises(SelectionNotFoundError):
         select_neighbourhood(db, key="twitter:nobody")
+
+
+def test_a_source_record_is_not_an_export_seed(demo: Demo, db: Driver) -> None:
+    (source,) = db.execute_query(
+        "MATCH (s:Source {name: 'accounts.csv'}) RETURN s.key AS key"
+    ).records
+    with pytest.raises(SelectionNotFoundError, match="no single node has key"):
+        select_neighbourhood(db, key=source["key"])
+    with pytest.raises(ValueError, match="an export cannot start from a Source node"):
+        select_neighbourhood(db, key=source["key"], label="Source")
+
+
+def test_an_export_past_its_timeout_stops(demo: Demo, db: Driver, tmp_path: Path) -> None:
+    wanted = ExportRequest(ExportTarget.NETWORK, demo.network, ExportFormat.JSON)
+    done = export_selection(db, wanted, tmp_path / "a.json", timeout=30)
+    assert (done.nodes, done.edges) == (14, 25)
+    with pytest.raises(ExportTimeoutError, match="the export ran past 1e-06 s"):
+        export_selection(db, wanted, tmp_path / "b.json", timeout=0.000001)
+
+
+def test_neo4j_transaction_timeouts_are_recognised(db: Driver) -> None:
+    slow = Query("UNWIND range(1, 1000000000) AS x RETURN sum(x * x)", timeout=0.2)
+    with db.session() as session, pytest.raises(Neo4jError) as caught:
+        session.run(slow).consume()
+    assert is_timeout(caught.value), caught.value.code
 
 
 def test_a_case_export_holds_what_the_case_is_about(demo: Demo, db: Driver) -> None:

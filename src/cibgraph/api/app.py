@@ -7,17 +7,18 @@ import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from neo4j import AsyncDriver, RoutingControl
-from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
-from cibgraph.api.auth import KeyChecker, Principal, token_from_headers
-from cibgraph.api.exports import export_router
+from cibgraph.api.auth import KeyChecker, Principal
+from cibgraph.api.deps import OptionalPrincipal, request_id, unauthorized
+from cibgraph.api.exports import EXPORT_TIMEOUT, export_router
 from cibgraph.api.graphql.context import Context
 from cibgraph.api.graphql.db import Db
 from cibgraph.api.graphql.detections import DetectionRunner
@@ -106,49 +107,43 @@ class BodyLimitAndRequestId:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+async def graphql_principal(request: Request, principal: OptionalPrincipal) -> Principal | None:
+    """The caller; GraphiQL's own page (a browser GET with no query) is served without one:
+    it runs no query, and the key is then entered in its headers pane."""
+    if principal is None and not _is_ide_page(request):
+        raise unauthorized()
+    return principal
+
+
+def create_app(
+    settings: Settings | None = None, *, export_timeout: float = EXPORT_TIMEOUT
+) -> FastAPI:
     s = settings or get_settings()
-    state: dict[str, Any] = {}
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Schema migration is synchronous and runs once, before the first request.
         await asyncio.to_thread(apply_schema, get_driver(s), database=s.neo4j_database)
         driver = open_async_driver(s)
-        state["driver"] = driver
-        state["keys"] = KeyChecker(driver, database=s.neo4j_database)
-        state["runner"] = DetectionRunner(lambda: get_driver(s), database=s.neo4j_database)
+        app.state.driver = driver
+        app.state.keys = KeyChecker(driver, database=s.neo4j_database)
+        app.state.runner = DetectionRunner(lambda: get_driver(s), database=s.neo4j_database)
         try:
             yield
         finally:
             await driver.close()
 
-    async def get_context(request: Request) -> Context:
-        rid = request.scope.get("state", {}).get("request_id", uuid.uuid4().hex[:16])
-        db = Db(state["driver"], database=s.neo4j_database, timeout=QUERY_TIMEOUT)
-        token = token_from_headers(
-            request.headers.get("authorization"), request.headers.get("x-api-key")
+    async def get_context(
+        request: Request,
+        principal: Annotated[Principal | None, Depends(graphql_principal)],
+    ) -> Context:
+        db = Db(request.app.state.driver, database=s.neo4j_database, timeout=QUERY_TIMEOUT)
+        return Context(
+            db=db,
+            principal=principal,
+            request_id=request_id(request),
+            runner=request.app.state.runner if principal is not None else None,
         )
-        try:
-            principal = await state["keys"].check(token) if token else None
-        except (Neo4jError, DriverError, OSError):
-            # An overloaded or unreachable database (the key look-up timed out, say): a 503 the
-            # client can retry, not a bare 500; the log keeps the detail under the request id.
-            logger.exception("request %s: the API key could not be checked", rid)
-            raise HTTPException(
-                status_code=503,
-                detail=f"the database is unavailable or overloaded; retry (request id {rid})",
-                headers={"Retry-After": "1"},
-            ) from None
-        if principal is None:
-            if _is_ide_page(request):
-                return Context(db=db, principal=None, request_id=rid)
-            raise HTTPException(
-                status_code=401,
-                detail="a valid API key is required (Authorization: Bearer <key>)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        return Context(db=db, principal=principal, request_id=rid, runner=state["runner"])
 
     app = FastAPI(title="cibgraph", lifespan=lifespan)
     app.add_middleware(BodyLimitAndRequestId, max_bytes=MAX_BODY_BYTES)
@@ -156,18 +151,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql"),
         prefix="/graphql",
     )
-
-    async def check_key(token: str) -> Principal | None:
-        checker: KeyChecker = state["keys"]
-        return await checker.check(token)
-
     app.include_router(
-        export_router(driver=lambda: get_driver(s), check_key=check_key, database=s.neo4j_database)
+        export_router(
+            driver=lambda: get_driver(s), database=s.neo4j_database, timeout=export_timeout
+        )
     )
 
     @app.get("/healthz")
-    async def healthz() -> JSONResponse:
-        driver: AsyncDriver = state["driver"]
+    async def healthz(request: Request) -> JSONResponse:
+        driver: AsyncDriver = request.app.state.driver
         try:
             await driver.execute_query(
                 "RETURN 1", routing_=RoutingControl.READ, database_=s.neo4j_database
@@ -180,8 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _is_ide_page(request: Request) -> bool:
-    """GraphiQL's own page (a browser GET with no query) is served without a key: it runs no
-    query, and the key is then entered in its headers pane."""
+    """Whether this is a browser's GET of the GraphiQL page (no query in it)."""
     return (
         request.method == "GET"
         and "query" not in request.query_params

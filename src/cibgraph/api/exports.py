@@ -1,8 +1,8 @@
 """The authenticated export endpoint: `GET /exports/{network|case|neighbourhood}/{key}?format=…`.
 
-The export is written to a temporary file by the same writers as `cibgraph export` (which stream
-record by record), then sent from disk in chunks and deleted: the server's memory does not grow
-with the export's size.
+The export is written to a temporary file by the same service function as `cibgraph export`
+(whose writers stream record by record), then sent from disk in chunks and deleted: the server's
+memory does not grow with the export's size. An export has `EXPORT_TIMEOUT` seconds in Neo4j.
 """
 
 from __future__ import annotations
@@ -11,27 +11,25 @@ import asyncio
 import logging
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from neo4j import Driver
 from starlette.background import BackgroundTask
 
-from cibgraph.api.auth import Principal, token_from_headers
-from cibgraph.export import FORMATS, TLP, ExportFormat, Redaction, write_export
-from cibgraph.export.select import (
-    SelectionNotFoundError,
-    select_case,
-    select_neighbourhood,
-    select_network,
-)
+from cibgraph.api.deps import current_principal, request_id
+from cibgraph.export import FORMATS, TLP, ExportFormat, Redaction
+from cibgraph.export.select import ExportTimeoutError, SelectionNotFoundError
+from cibgraph.export.service import ExportRequest, ExportTarget, export_selection
 
 logger = logging.getLogger(__name__)
+
+EXPORT_TIMEOUT = 15.0  # seconds: as long as any one GraphQL query may take
+MAX_KEY = 1_000
 
 MEDIA_TYPES: dict[ExportFormat, str] = {
     ExportFormat.CSV: "application/zip",
@@ -41,12 +39,6 @@ MEDIA_TYPES: dict[ExportFormat, str] = {
     ExportFormat.CYPHER: "text/plain; charset=utf-8",
     ExportFormat.STIX: "application/stix+json;version=2.1",
 }
-
-
-class ExportTarget(StrEnum):
-    NETWORK = "network"
-    CASE = "case"
-    NEIGHBOURHOOD = "neighbourhood"
 
 
 def export_path(
@@ -74,15 +66,12 @@ def export_path(
 
 
 def export_router(
-    *,
-    driver: Callable[[], Driver],
-    check_key: Callable[[str], Awaitable[Principal | None]],
-    database: str,
+    *, driver: Callable[[], Driver], database: str, timeout: float = EXPORT_TIMEOUT
 ) -> APIRouter:
-    """The `/exports` routes; `check_key` is the app's API-key checker."""
+    """The `/exports` routes (any valid key may export; the exportUrl mutation needs an analyst)."""
     router = APIRouter()
 
-    @router.get("/exports/{target}/{key:path}")
+    @router.get("/exports/{target}/{key:path}", dependencies=[Depends(current_principal)])
     async def export(
         request: Request,
         target: ExportTarget,
@@ -94,49 +83,48 @@ def export_router(
         redact_salt: Annotated[str | None, Query(min_length=8, max_length=200)] = None,
         min_followers: Annotated[int, Query(ge=0)] = 5000,
     ) -> FileResponse:
-        token = token_from_headers(
-            request.headers.get("authorization"), request.headers.get("x-api-key")
-        )
-        if token is None or await check_key(token) is None:
-            raise HTTPException(
-                status_code=401,
-                detail="a valid API key is required (Authorization: Bearer <key>)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        if not key or len(key) > MAX_KEY:
+            raise HTTPException(status_code=400, detail=f"a key has 1 to {MAX_KEY} characters")
         redaction = (
             Redaction(salt=redact_salt, min_followers=min_followers) if redact_salt else None
+        )
+        wanted = ExportRequest(
+            target=target,
+            key=key,
+            format=fmt,
+            tlp=tlp,
+            depth=depth,
+            limit=limit,
+            redaction=redaction,
         )
         folder = Path(tempfile.mkdtemp(prefix="cibgraph-export-"))
         filename = f"cibgraph-{target.value}{FORMATS[fmt]}"
         out = folder / filename
 
-        def build() -> None:
-            drv = driver()
-            if target is ExportTarget.NETWORK:
-                sub = select_network(drv, network=key, redaction=redaction, database=database)
-            elif target is ExportTarget.CASE:
-                sub = select_case(drv, case=key, redaction=redaction, database=database)
-            else:
-                sub = select_neighbourhood(
-                    drv, key=key, depth=depth, limit=limit, redaction=redaction, database=database
-                )
-            write_export(sub, fmt, out, tlp=tlp)
-
         def remove() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
         try:
-            await asyncio.to_thread(build)
+            await asyncio.to_thread(
+                export_selection, driver(), wanted, out, database=database, timeout=timeout
+            )
         except SelectionNotFoundError as exc:
             remove()
-            raise HTTPException(status_code=404, detail=str(exc)) from None
+            raise HTTPException(status_code=404, detail=exc.public) from None
+        except ExportTimeoutError:
+            remove()
+            raise HTTPException(
+                status_code=504,
+                detail=f"the export ran past {timeout:g} s: export a smaller selection "
+                "(a lower depth or limit, or a smaller network or case)",
+            ) from None
         except (ValueError, LookupError) as exc:
             remove()
             raise HTTPException(status_code=400, detail=str(exc)) from None
         except Exception:
             # Masked like GraphQL errors: the client gets the request id, the log the detail.
             remove()
-            rid = request.scope.get("state", {}).get("request_id", "-")
+            rid = request_id(request)
             logger.exception("export failed (request id %s)", rid)
             raise HTTPException(
                 status_code=500, detail=f"Internal error (request id {rid})"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
+from neo4j.exceptions import Neo4jError
 
 from cibgraph.export.model import Provenance, Redaction, Redactor, Subgraph
 from cibgraph.neo4j.runner import QueryRunner
-from cibgraph.neo4j.schema import NodeLabel
+from cibgraph.neo4j.schema import EXPOSED_LABELS, NodeLabel
 from cibgraph.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -22,22 +24,68 @@ MAX_LIMIT = 100_000
 
 
 class SelectionNotFoundError(LookupError):
-    """The Network, Case or seed named for an export does not exist."""
+    """The Network, Case or seed named for an export does not exist.
+
+    The message names the key (for the CLI's user); `public` says the same without echoing it.
+    """
+
+    def __init__(self, what: str, key: str) -> None:
+        super().__init__(f"no {what} has key {key!r}")
+        self.public = f"no {what} has this key"
+
+
+class ExportTimeoutError(TimeoutError):
+    """The export ran past its time limit."""
+
+
+def is_timeout(exc: Neo4jError) -> bool:
+    """Whether Neo4j ended a transaction because it ran past its timeout."""
+    code = exc.code or ""
+    return "TransactionTimedOut" in code or code.endswith("Transaction.Terminated")
+
+
+class Deadline:
+    """The time left to an export: each transaction it opens gets only what remains."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self._end = None if seconds is None else time.monotonic() + seconds
+
+    def remaining(self) -> float | None:
+        if self._end is None:
+            return None
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise ExportTimeoutError(f"the export ran past {self.seconds:g} s")
+        return left
 
 
 def _stream(
-    driver: Driver, name: str, params: Mapping[str, Any], database: str
+    driver: Driver,
+    name: str,
+    params: Mapping[str, Any],
+    database: str,
+    deadline: Deadline,
 ) -> Iterator[Mapping[str, Any]]:
     """Yield a read query's rows as they arrive, in one READ transaction (no list in memory).
 
     The driver's values are kept: the Cypher script export writes dates, datetimes and
-    durations back as the Cypher values they were.
+    durations back as the Cypher values they were. The transaction gets the time the export
+    has left.
     """
-    yield from QueryRunner(driver, database=database).stream(name, params, convert=False)
+    runner = QueryRunner(driver, database=database, timeout=deadline.remaining())
+    try:
+        yield from runner.stream(name, params, convert=False)
+    except Neo4jError as exc:
+        if deadline.seconds is not None and is_timeout(exc):
+            raise ExportTimeoutError(f"the export ran past {deadline.seconds:g} s") from None
+        raise
 
 
-def _one(driver: Driver, name: str, params: Mapping[str, Any], database: str) -> dict[str, Any]:
-    rows = list(_stream(driver, name, params, database))
+def _one(
+    driver: Driver, name: str, params: Mapping[str, Any], database: str, deadline: Deadline
+) -> dict[str, Any]:
+    rows = list(_stream(driver, name, params, database, deadline))
     return dict(rows[0]) if rows else {}
 
 
@@ -51,8 +99,9 @@ def _build(
     parameters: dict[str, Any],
     redaction: Redaction | None,
     database: str,
+    deadline: Deadline,
 ) -> Subgraph:
-    prov = _one(driver, "export/provenance", {"ids": ids}, database)
+    prov = _one(driver, "export/provenance", {"ids": ids}, database, deadline)
     redactor: Redactor | None = None
     params = dict(parameters)
     if redaction is not None:
@@ -62,6 +111,7 @@ def _build(
             "export/small_accounts",
             {"ids": ids, "min_followers": redaction.min_followers},
             database,
+            deadline,
         ):
             redactor.add(row)
         redactor.compile()
@@ -74,7 +124,11 @@ def _build(
         selection=selection,
         target=target,
         exported_at=datetime.now(UTC),
-        sources=list(prov.get("sources") or []),
+        # A file's name, never its local path: that says nothing about the data, and much about
+        # the machine it was loaded on.
+        sources=[
+            {k: v for k, v in src.items() if k != "path"} for src in prov.get("sources") or []
+        ],
         runs=list(prov.get("runs") or []),
         parameters=params,
         truncated=truncated,
@@ -82,8 +136,8 @@ def _build(
     return Subgraph(
         provenance=provenance,
         ids=ids,
-        node_rows=lambda: _stream(driver, "export/nodes", {"ids": ids}, database),
-        edge_rows=lambda: _stream(driver, "export/edges", {"ids": ids}, database),
+        node_rows=lambda: _stream(driver, "export/nodes", {"ids": ids}, database, deadline),
+        edge_rows=lambda: _stream(driver, "export/edges", {"ids": ids}, database, deadline),
         redactor=redactor,
     )
 
@@ -94,12 +148,14 @@ def select_network(
     network: str,
     redaction: Redaction | None = None,
     database: str | None = None,
+    timeout: float | None = None,
 ) -> Subgraph:
     """A detected Network, its accounts, pages and groups, and the IPs and URLs that tie them."""
     db = database or get_settings().neo4j_database
-    row = _one(driver, "export/network_ids", {"network": network}, db)
+    deadline = Deadline(timeout)
+    row = _one(driver, "export/network_ids", {"network": network}, db, deadline)
     if not row:
-        raise SelectionNotFoundError(f"no Network has key {network!r}")
+        raise SelectionNotFoundError("Network", network)
     return _build(
         driver,
         selection="network",
@@ -109,6 +165,7 @@ def select_network(
         parameters={},
         redaction=redaction,
         database=db,
+        deadline=deadline,
     )
 
 
@@ -118,12 +175,14 @@ def select_case(
     case: str,
     redaction: Redaction | None = None,
     database: str | None = None,
+    timeout: float | None = None,
 ) -> Subgraph:
     """A Case, what it is about (ABOUT), its notes, and the members of the networks in it."""
     db = database or get_settings().neo4j_database
-    row = _one(driver, "export/case_ids", {"case": case}, db)
+    deadline = Deadline(timeout)
+    row = _one(driver, "export/case_ids", {"case": case}, db, deadline)
     if not row:
-        raise SelectionNotFoundError(f"no Case has key {case!r}")
+        raise SelectionNotFoundError("Case", case)
     return _build(
         driver,
         selection="case",
@@ -133,6 +192,7 @@ def select_case(
         parameters={},
         redaction=redaction,
         database=db,
+        deadline=deadline,
     )
 
 
@@ -145,6 +205,7 @@ def select_neighbourhood(
     limit: int = DEFAULT_LIMIT,
     redaction: Redaction | None = None,
     database: str | None = None,
+    timeout: float | None = None,
 ) -> Subgraph:
     """The nearest `limit` nodes within `depth` (1..3) hops of a seed, and the links among them."""
     if not 1 <= depth <= MAX_DEPTH:
@@ -152,16 +213,20 @@ def select_neighbourhood(
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
     start_label = None if label is None else NodeLabel(label).value
+    if label is not None and NodeLabel(label) not in EXPOSED_LABELS:
+        raise ValueError(f"an export cannot start from a {start_label} node")
     db = database or get_settings().neo4j_database
+    deadline = Deadline(timeout)
     row = _one(
         driver,
         "export/neighbourhood_ids",
         {"key": key, "label": start_label, "depth": depth, "limit": limit},
         db,
+        deadline,
     )
     if not row or not row["ids"]:
         raise SelectionNotFoundError(
-            f"no single node has key {key!r}" + (f" with label {start_label}" if label else "")
+            "single node" + (f" with label {start_label}" if label else ""), key
         )
     return _build(
         driver,
@@ -172,4 +237,5 @@ def select_neighbourhood(
         parameters={"depth": depth, "limit": limit, "label": start_label},
         redaction=redaction,
         database=db,
+        deadline=deadline,
     )

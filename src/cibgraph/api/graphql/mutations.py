@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from cibgraph.api.exports import ExportTarget, export_path
+from cibgraph.api.exports import export_path
 from cibgraph.api.graphql.detections import DetectionKind, DetectionParams
 from cibgraph.api.graphql.errors import BadInput, NotFound
 from cibgraph.api.graphql.ids import Ref, decode_id
@@ -24,6 +24,7 @@ from cibgraph.api.graphql.types import (
     Tag,
 )
 from cibgraph.export import TLP, ExportFormat
+from cibgraph.export.service import ExportTarget
 
 logger = logging.getLogger(__name__)
 

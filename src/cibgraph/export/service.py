@@ -1,0 +1,109 @@
+"""Selecting and writing an export: the one function the CLI and the API export endpoint call."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from neo4j import Driver
+
+from cibgraph.export.model import Redaction, Subgraph
+from cibgraph.export.select import (
+    DEFAULT_LIMIT,
+    select_case,
+    select_neighbourhood,
+    select_network,
+)
+from cibgraph.export.stix import TLP
+from cibgraph.export.writers import ExportFormat, write_export
+from cibgraph.neo4j.schema import NodeLabel
+
+
+class ExportTarget(StrEnum):
+    """What an export starts from."""
+
+    NETWORK = "network"
+    CASE = "case"
+    NEIGHBOURHOOD = "neighbourhood"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """One export: what to select (a network, a case, a seed's neighbourhood) and how to write it.
+
+    `depth`, `limit` and `label` apply to neighbourhoods only.
+    """
+
+    target: ExportTarget
+    key: str
+    format: ExportFormat
+    tlp: TLP = TLP.AMBER
+    depth: int = 1
+    limit: int = DEFAULT_LIMIT
+    label: NodeLabel | str | None = None
+    redaction: Redaction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    nodes: int
+    edges: int
+    seconds: float
+
+
+def select(
+    driver: Driver,
+    request: ExportRequest,
+    *,
+    database: str | None = None,
+    timeout: float | None = None,
+) -> Subgraph:
+    """The selection a request names (`SelectionNotFoundError`, `ValueError` for bad bounds)."""
+    if request.target is ExportTarget.NETWORK:
+        return select_network(
+            driver,
+            network=request.key,
+            redaction=request.redaction,
+            database=database,
+            timeout=timeout,
+        )
+    if request.target is ExportTarget.CASE:
+        return select_case(
+            driver,
+            case=request.key,
+            redaction=request.redaction,
+            database=database,
+            timeout=timeout,
+        )
+    return select_neighbourhood(
+        driver,
+        key=request.key,
+        label=request.label,
+        depth=request.depth,
+        limit=request.limit,
+        redaction=request.redaction,
+        database=database,
+        timeout=timeout,
+    )
+
+
+def export_selection(
+    driver: Driver,
+    request: ExportRequest,
+    out: Path,
+    *,
+    database: str | None = None,
+    timeout: float | None = None,
+) -> ExportResult:
+    """Select what `request` names and write it to `out`, within `timeout` seconds if given.
+
+    Raises `SelectionNotFoundError` when the network, case or seed does not exist, `ValueError`
+    for bounds out of range, and `ExportTimeoutError` when the export runs past `timeout`.
+    """
+    started = time.perf_counter()
+    subgraph = select(driver, request, database=database, timeout=timeout)
+    nodes, edges = write_export(subgraph, request.format, out, tlp=request.tlp)
+    return ExportResult(out, nodes, edges, time.perf_counter() - started)
