@@ -116,13 +116,14 @@ def execute(
     query: str,
     variables: dict[str, Any] | None = None,
     role: Role = Role.ANALYST,
+    timeout: float = 15.0,
 ) -> tuple[Any, int]:
     """Run a query through the schema (no HTTP); returns the result and the Cypher queries sent."""
 
     async def go() -> tuple[Any, int]:
         driver = open_async_driver(settings)
         try:
-            db = Db(driver, database=settings.neo4j_database)
+            db = Db(driver, database=settings.neo4j_database, timeout=timeout)
             ctx = Context(db=db, principal=Principal("k", "tester", role), request_id="test-rid")
             result = await schema.execute(query, variable_values=variables, context_value=ctx)
             return result, db.queries

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from neo4j import AsyncDriver, Driver, Query, RoutingControl
+from neo4j import AsyncDriver, Driver
 
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import AsyncQueryRunner, QueryRunner
 
 PREFIX = "cib"
 CACHE_SECONDS = 10.0
@@ -69,8 +69,8 @@ def create_key(driver: Driver, *, name: str, role: Role, database: str | None = 
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
-    get_query("api/key_create").run(
-        driver,
+    QueryRunner(driver, database=database).write(
+        "api/key_create",
         {
             "key": key_id,
             "name": name,
@@ -79,31 +79,28 @@ def create_key(driver: Driver, *, name: str, role: Role, database: str | None = 
             "hash": _digest(salt, secret),
             "at": datetime.now(UTC),
         },
-        database=database,
     )
     return NewKey(key_id, name, role, f"{PREFIX}_{key_id}_{secret}")
 
 
 def revoke_key(driver: Driver, *, key: str, database: str | None = None) -> list[str]:
     """Revoke the key with this id, or every key with this name; returns the ids revoked."""
-    records = get_query("api/key_revoke").run(
-        driver, {"key": key, "at": datetime.now(UTC)}, database=database
+    rows = QueryRunner(driver, database=database).write(
+        "api/key_revoke", {"key": key, "at": datetime.now(UTC)}
     )
-    return [str(r["key"]) for r in records]
+    return [str(r["key"]) for r in rows]
 
 
 def list_keys(driver: Driver, *, database: str | None = None) -> list[dict[str, Any]]:
     """Every key's id, name, role, creation and revocation time (no hashes)."""
-    return [r.data() for r in get_query("api/key_list").run(driver, {}, database=database)]
+    return QueryRunner(driver, database=database).read("api/key_list", {})
 
 
 class KeyChecker:
     """Checks presented keys against the graph, remembering good ones briefly."""
 
     def __init__(self, driver: AsyncDriver, *, database: str, timeout: float = 5.0) -> None:
-        self._driver = driver
-        self._database = database
-        self._timeout = timeout
+        self._runner = AsyncQueryRunner(driver, database=database, timeout=timeout)
         self._cache: dict[str, tuple[float, Principal]] = {}
 
     async def check(self, token: str) -> Principal | None:
@@ -117,12 +114,7 @@ class KeyChecker:
         if cached and now - cached[0] < CACHE_SECONDS:
             return cached[1]
         key_id, secret = m.groups()
-        records, _, _ = await self._driver.execute_query(
-            Query(get_query("api/key_lookup").text, timeout=self._timeout),
-            parameters_={"key": key_id},
-            routing_=RoutingControl.READ,
-            database_=self._database,
-        )
+        records = await self._runner.read("api/key_lookup", {"key": key_id})
         if not records:
             return None
         r = records[0]

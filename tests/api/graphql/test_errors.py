@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from neo4j import Driver
 
 from cibgraph.api.graphql.ids import encode_id
-from tests.api.conftest import Gql
+from cibgraph.settings import Settings
+from tests.api.conftest import Gql, execute
 
 A1 = encode_id("Account", "twitter:1")
 LEAKS = ("Traceback", "neo4j", "Neo4j", "MATCH", "Cypher", "cypher", 'File "')
@@ -166,3 +167,24 @@ def test_no_response_leaks_internals(
         assert resp.status_code in (200, 400), resp.text
         assert resp.json()["errors"]
         _clean(resp.text)
+
+
+def test_a_database_timeout_has_its_own_code_and_says_what_to_narrow(
+    db: Driver, settings: Settings
+) -> None:
+    db.execute_query("UNWIND range(1, 2000) AS i CREATE (:Account {key: 't:' + i})")
+    db.execute_query(
+        "MATCH (a:Account), (b:Account) WHERE a.key < b.key AND rand() < 0.05 "
+        "CREATE (a)-[:FOLLOWS]->(b)"
+    )
+    query = "query($id: ID!) { neighbourhood(id: $id, depth: 3, limit: 1000) { nodes { key } } }"
+    variables = {"id": encode_id("Account", "t:1")}
+    result, _ = execute(settings, query, variables, timeout=0.005)
+    (err,) = result.errors
+    assert err.extensions["code"] == "TIMEOUT"
+    assert err.message == (
+        "the query ran past the 0.005 s limit: narrow it "
+        "(a smaller depth or limit, or fewer relationshipTypes)"
+    )
+    full, _ = execute(settings, query, variables)
+    assert full.errors is None and len(full.data["neighbourhood"]["nodes"]) == 1000

@@ -39,6 +39,12 @@ class Forbidden(ApiError):
     code = "FORBIDDEN"
 
 
+class QueryTimeout(ApiError):
+    """A query ran past its time limit in the database; the message says what to narrow."""
+
+    code = "TIMEOUT"
+
+
 def is_client_safe(error: GraphQLError) -> bool:
     """Validation, parsing and limiter errors (no original error) and ApiErrors are safe."""
     original = error.original_error
