@@ -11,7 +11,7 @@ from typing import Any
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
-from cibgraph.export.model import Provenance, Redaction, Redactor, Subgraph
+from cibgraph.export.model import Provenance, Redaction, Redactor, Subgraph, source_record
 from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import EXPOSED_LABELS, NodeLabel
 from cibgraph.settings import get_settings
@@ -124,10 +124,10 @@ def _build(
         selection=selection,
         target=target,
         exported_at=datetime.now(UTC),
-        # A file's name, never its local path: that says nothing about the data, and much about
-        # the machine it was loaded on.
+        # A file's name and sha256, never its local path: that says nothing about the data, and
+        # much about the machine it was loaded on (a redacted export drops the name too).
         sources=[
-            {k: v for k, v in src.items() if k != "path"} for src in prov.get("sources") or []
+            source_record(src, redacted=redaction is not None) for src in prov.get("sources") or []
         ],
         runs=list(prov.get("runs") or []),
         parameters=params,
