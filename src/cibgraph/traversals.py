@@ -28,6 +28,7 @@ from neo4j import (
     unit_of_work,
 )
 
+from cibgraph.detection.registry import detection_types
 from cibgraph.neo4j.registry import get_query
 from cibgraph.neo4j.schema import NodeLabel, RelType
 from cibgraph.settings import get_settings
@@ -46,13 +47,8 @@ DEFAULT_MEMBER_LIMIT = 100
 MAX_MEMBER_LIMIT = 5_000
 DEFAULT_TIMEOUT = 30.0  # seconds per query; a traversal must never hold the database
 
-#: The relationship types written by detections, in the order they are reported.
-DETECTION_TYPES: tuple[RelType, ...] = (
-    RelType.COORDINATED_WITH,
-    RelType.SHARES_INFRA_WITH,
-    RelType.CO_ADMIN_WITH,
-    RelType.AUDIENCE_OVERLAP,
-)
+#: The relationship types written by detections, in the order they are reported (the registry's).
+DETECTION_TYPES: tuple[RelType, ...] = detection_types()
 
 
 class Direction(StrEnum):
@@ -466,6 +462,7 @@ def expand_network(
         "key": _key("seed_key", seed_key),
         "label": start_label,
         "run": run,
+        "types": [t.value for t in DETECTION_TYPES],
         "limit": _bounded_int("limit", limit, 1, MAX_MEMBER_LIMIT),
     }
     rows = _read(driver, "traverse/expand_network", params, database=database, timeout=timeout)

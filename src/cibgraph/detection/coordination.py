@@ -33,37 +33,39 @@ import time
 import uuid
 from array import array
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from neo4j import Driver
+from pydantic import Field
+from pydantic.dataclasses import dataclass as params_model
 
+from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
 from cibgraph.neo4j.db import write_batches
 from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
 
 KIND = "coordination"
 ALGORITHM = "CooRTweet 2.1 coordinated sharing"
+_STRENGTH = "1 - exp(-(weight - 1) / 3): one co-share 0, 2 give 0.28, 5 give 0.74"
 EDGE_BATCH_SIZE = 5_000
 
 
-@dataclass(frozen=True, slots=True)
+@params_model(config=PARAMS_CONFIG)
 class CoordinationParams:
-    """The three knobs of CooRTweet's detection."""
+    """The three knobs of CooRTweet's detection (60 s and 2 as CooRTweet is usually run)."""
 
-    time_window: int
-    min_participation: int
-    edge_weight: float = 0.5
-
-    def __post_init__(self) -> None:
-        if self.time_window < 0:
-            raise ValueError("time_window must be at least 0 seconds")
-        if self.min_participation < 1:
-            raise ValueError("min_participation must be at least 1")
-        if not 0.0 <= self.edge_weight <= 1.0:
-            raise ValueError("edge_weight must be between 0 and 1")
+    time_window: int = Field(
+        default=60, ge=0, description="Seconds between two shares (inclusive)."
+    )
+    min_participation: int = Field(default=2, ge=1, description="Share events an account needs.")
+    edge_weight: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Quantile of edge weights to flag edges above."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,17 @@ class CoordinationResult:
     @property
     def edges_above_threshold(self) -> int:
         return sum(e.weight_threshold for e in self.edges)
+
+    def report(self) -> list[tuple[str, Scalar]]:
+        """The counts a front end prints."""
+        quantile = "-" if self.weight_quantile is None else f"{self.weight_quantile:g}"
+        return [
+            ("share events read", self.share_events),
+            ("coordinated pairs", self.coordinated_pairs),
+            ("accounts", self.accounts),
+            ("edges", len(self.edges)),
+            (f"above quantile {quantile}", self.edges_above_threshold),
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,7 +358,13 @@ def detect_coordination(
     database: str | None = None,
 ) -> CoordinationResult:
     """Read the share events from Neo4j and compute CooRTweet's coordinated network."""
-    params = CoordinationParams(time_window, min_participation, edge_weight)
+    params: CoordinationParams = SIGNAL.make_params(
+        {
+            "time_window": time_window,
+            "min_participation": min_participation,
+            "edge_weight": edge_weight,
+        }
+    )
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     shares = read_share_events(driver, min_participation=min_participation, database=database)
@@ -452,3 +471,43 @@ def coordination_evidence(
         )
         for r in records
     ]
+
+
+def _strength(row: Mapping[str, Any]) -> float:
+    return saturating(int(row["weight"]), 3, offset=1)
+
+
+def _evidence(row: Mapping[str, Any]) -> str:
+    return (
+        f"{row['a']} and {row['b']} shared the same content {int(row['weight'])} times within "
+        f"the time window (on average {float(row['avg_time_delta'] or 0):.0f} s apart)"
+    )
+
+
+def _detect(
+    driver: Driver, p: CoordinationParams, *, database: str | None = None
+) -> CoordinationResult:
+    return detect_coordination(
+        driver,
+        time_window=p.time_window,
+        min_participation=p.min_participation,
+        edge_weight=p.edge_weight,
+        database=database,
+    )
+
+
+def _write(driver: Driver, result: CoordinationResult, *, database: str | None = None) -> str:
+    return write_coordination(driver, result, database=database).run_id
+
+
+SIGNAL: Signal[CoordinationParams, CoordinationResult] = Signal(
+    kind=KIND,
+    label="coordinated sharing",
+    summary="Coordinated sharing as CooRTweet 2.1 defines it.",
+    rel_type=RelType.COORDINATED_WITH,
+    params=CoordinationParams,
+    detect=_detect,
+    write=_write,
+    fusion=FusionReader("detect/fusion_coordination_edges", _strength, _STRENGTH, _evidence),
+    explicit=("time_window", "min_participation"),
+)

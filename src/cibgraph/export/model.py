@@ -21,6 +21,8 @@ from typing import Any, Generic, TypeVar
 
 import neo4j.time
 
+from cibgraph.detection.registry import signal_for_type
+
 # The properties of an account that identify it, and that a redacted export hashes.
 REDACTED_PROPS = ("platform_id", "handle", "name")
 # Properties a redacted account loses (they spell its handle out).
@@ -99,7 +101,7 @@ def edge_evidence(rel_type: str, props: Mapping[str, Any]) -> str:
         if props.get("avg_time_delta") is not None:
             parts.append(f"average {_num(props['avg_time_delta'])} s apart")
         return ", ".join(parts) + run
-    if rel_type in ("SHARES_INFRA_WITH", "CO_ADMIN_WITH", "AUDIENCE_OVERLAP", "COHORT_WITH"):
+    if signal_for_type(rel_type) is not None:  # any other detection's edge
         words = rel_type.lower().replace("_", " ")
         return f"{words}: weight {_num(props.get('weight'))}" + run
     if rel_type == "USED_IP":
