@@ -22,6 +22,7 @@ PARAMS_CONFIG = ConfigDict(extra="forbid", strict=True, frozen=True)
 Scalar = str | int | float | bool | None
 P = TypeVar("P")
 R = TypeVar("R", bound="Reportable")
+M = TypeVar("M")
 P_in = TypeVar("P_in", contravariant=True)
 R_in = TypeVar("R_in", contravariant=True)
 R_out = TypeVar("R_out", covariant=True)
@@ -93,6 +94,24 @@ def param_specs(model: type[Any], *, exclude: Collection[str] = ()) -> tuple[Par
             )
         )
     return tuple(specs)
+
+
+def make_params(model: type[M], values: Mapping[str, Any] | None, *, what: str) -> M:
+    """`model(**values)`, or ValueError in one line when a value is unknown (naming `what`'s
+    parameters), of the wrong type or out of bounds."""
+    given = dict(values or {})
+    pydantic_model: type[Any] = model
+    known = set(pydantic_model.__pydantic_fields__)
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise ValueError(
+            f"{what} has no parameter {', '.join(unknown)}; "
+            f"its parameters: {', '.join(sorted(known))}"
+        )
+    try:
+        return model(**given)
+    except ValidationError as exc:
+        raise ValueError(validation_message(exc)) from None
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -209,18 +228,8 @@ class Signal(Generic[P, R]):
     def make_params(self, values: Mapping[str, Any] | None = None) -> P:
         """The parameter model from plain values (defaults for the rest); ValueError in one line
         when a value is unknown, of the wrong type or out of bounds."""
-        given = dict(values or {})
-        known = {s.name for s in self.param_specs}
-        unknown = sorted(set(given) - known)
-        if unknown:
-            raise ValueError(
-                f"{self.kind} has no parameter {', '.join(unknown)}; "
-                f"its parameters: {', '.join(sorted(known))}"
-            )
-        try:
-            return self.params(**given)
-        except ValidationError as exc:
-            raise ValueError(validation_message(exc)) from None
+        made: P = make_params(self.params, values, what=self.kind)
+        return made
 
     def edge(self, row: Row) -> SignalEdge:
         """One row of the fusion query as a fusion edge."""
