@@ -39,15 +39,13 @@ from cibgraph.api.graphql.types import (
     page_size,
 )
 from cibgraph.ingest.ids import normalise_ip
-from cibgraph.neo4j.schema import INTERNAL_LABELS, SEARCHABLE_LABELS, NodeLabel, RelType
+from cibgraph.neo4j.schema import INTERNAL_LABELS, SEARCHABLE_LABELS, RelType
 
 MAX_TEXT = 200
 MAX_KEY = 1_000
 MAX_IDS = 100
 MAX_BUCKETS = 5_000
-DEFAULT_NEIGHBOURHOOD_LIMIT = 200
-MAX_NEIGHBOURHOOD_LIMIT = 1_000
-MAX_EDGES = 2_000
+DEFAULT_NEIGHBOURHOOD_LIMIT = traversals.DEFAULT_NODE_LIMIT
 
 # Registers the allow-list itself as a GraphQL enum, so resolvers take RelType values.
 strawberry.enum(RelType, name="RelationshipType")
@@ -169,13 +167,6 @@ def _graph_parts(
         if e["start"] in label_of and e["end"] in label_of
     ]
     return nodes, edges
-
-
-def _types(types: list[RelType] | None) -> list[RelType]:
-    chosen = list(dict.fromkeys(types or list(RelType)))
-    if not chosen:
-        raise BadInput("relationshipTypes must name at least one type")
-    return chosen
 
 
 # --- the Query type -------------------------------------------------------------------------
@@ -303,27 +294,19 @@ class Query:
         limit: int = DEFAULT_NEIGHBOURHOOD_LIMIT,
     ) -> Subgraph:
         ref = decode_id(id)
-        if not 1 <= depth <= traversals.MAX_DEPTH:
-            raise BadInput(f"depth must be between 1 and {traversals.MAX_DEPTH}")
-        if not 1 <= limit <= MAX_NEIGHBOURHOOD_LIMIT:
-            raise BadInput(f"limit must be between 1 and {MAX_NEIGHBOURHOOD_LIMIT}")
-        types = _types(relationship_types)
-        label_list = [NodeLabel(t.value) for t in labels or []]
-        rows = await info.context.db.read(
-            "traverse/neighbourhood",
-            {
-                "key": ref.key,
-                "label": ref.label,
-                "rel_filter": traversals.relationship_filter(
-                    types, traversals.Direction(direction.value)
-                ),
-                "label_filter": traversals.label_filter(label_list),
-                "types": [t.value for t in types],
-                "depth": depth,
-                "limit": limit,
-                "edge_limit": MAX_EDGES,
-            },
-        )
+        try:  # the bounds every front end shares (an empty type list means all, as before)
+            request = traversals.NeighbourhoodRequest.check(
+                key=ref.key,
+                label=ref.label,
+                depth=depth,
+                rel_types=relationship_types or None,
+                direction=direction.value,
+                labels=[t.value for t in labels] if labels else None,
+                limit=limit,
+            )
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        rows = await info.context.db.read("traverse/neighbourhood", request.params())
         if not rows or not rows[0]["nodes"]:
             raise NotFound("no node has this id")
         nodes, edges = _graph_parts(rows[0]["nodes"], rows[0]["edges"])
@@ -347,20 +330,19 @@ class Query:
         a, b = decode_id(from_), decode_id(to)
         if a == b:
             raise BadInput("from and to name the same node")
-        if not 1 <= max_length <= traversals.MAX_PATH_LENGTH:
-            raise BadInput(f"maxLength must be between 1 and {traversals.MAX_PATH_LENGTH}")
-        rows = await info.context.db.read(
-            "traverse/shortest_paths",
-            {
-                "from_key": a.key,
-                "from_label": a.label,
-                "to_key": b.key,
-                "to_label": b.label,
-                "types": [t.value for t in _types(relationship_types)],
-                "max_length": max_length,
-                "max_paths": max(page_size(first), 1),
-            },
-        )
+        try:
+            request = traversals.PathsRequest.check(
+                from_key=a.key,
+                from_label=a.label,
+                to_key=b.key,
+                to_label=b.label,
+                max_length=max_length,
+                rel_types=relationship_types or None,
+                max_paths=max(page_size(first), 1),
+            )
+        except ValueError as exc:
+            raise BadInput(str(exc).replace("max_length", "maxLength")) from None
+        rows = await info.context.db.read("traverse/shortest_paths", request.params())
         paths = []
         for r in rows:
             nodes, edges = _graph_parts(r["nodes"], r["edges"])
