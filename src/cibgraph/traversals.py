@@ -19,19 +19,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import neo4j.time
-from neo4j import (
-    READ_ACCESS,
-    Driver,
-    ManagedTransaction,
-    NotificationDisabledClassification,
-    unit_of_work,
-)
+from neo4j import Driver
 
 from cibgraph.detection.registry import detection_types
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import NodeLabel, RelType
-from cibgraph.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -333,17 +325,6 @@ class PathsRequest:
 # --- running the named queries ---------------------------------------------------------------
 
 
-def _native(value: Any) -> Any:
-    """Neo4j temporal values as Python ones, recursively (maps and lists included)."""
-    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date | neo4j.time.Time):
-        return value.to_native()
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
-    return value
-
-
 def _read(
     driver: Driver,
     name: str,
@@ -352,27 +333,9 @@ def _read(
     database: str | None,
     timeout: float,
 ) -> list[dict[str, Any]]:
-    """Run a named read query in a retried READ transaction with a timeout.
-
-    The queries name every allowed label and type, including ones a young database has never
-    seen (no detection has run yet): the server's "unrecognized" warnings are switched off.
-    """
-    q = get_query(name)
-    if set(params) != set(q.params):
-        raise ValueError(f"query {name}: params {sorted(params)} != declared {sorted(q.params)}")
-    # The text comes from a file in the repository, never from a user.
-    text = q.text
-
-    @unit_of_work(timeout=timeout)
-    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [_native(dict(r)) for r in tx.run(text, dict(params))]
-
-    with driver.session(
-        database=database or get_settings().neo4j_database,
-        default_access_mode=READ_ACCESS,
-        notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
-    ) as session:
-        return session.execute_read(work)
+    """Run a named read query through the runner: a retried READ transaction under a timeout,
+    parameters checked against the header, values made plain (temporal ones as datetimes)."""
+    return QueryRunner(driver, database=database, timeout=timeout).read(name, params)
 
 
 def _node(row: Mapping[str, Any]) -> Node:

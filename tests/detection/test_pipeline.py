@@ -6,7 +6,7 @@ import logging
 from itertools import combinations
 
 import pytest
-from neo4j import Driver
+from neo4j import Driver, Session
 from typer.testing import CliRunner
 
 from cibgraph.cli import app
@@ -14,6 +14,7 @@ from cibgraph.detection.fusion import FusionParams
 from cibgraph.detection.pipeline import detect_and_fuse, run_detections, run_signal
 from cibgraph.detection.registry import SIGNALS, kinds
 from cibgraph.neo4j.db import read, write
+from cibgraph.neo4j.runner import QueryRunner
 
 CREW = [f"twitter:c{i}" for i in range(6)]
 
@@ -110,23 +111,29 @@ def test_detect_networks_on_an_empty_graph_logs_no_driver_notification(
 ) -> None:
     """A fresh database has no DetectionRun yet: reading `kind`, `status` or `started_at` must
     not make the driver log a warning per query (they used to flood the terminal)."""
-    caplog.set_level(logging.DEBUG, logger="neo4j")
+    caplog.set_level(logging.DEBUG, logger="neo4j.notifications")  # undo any quieting
     out = CliRunner().invoke(app, ["detect", "networks", "--no-gds"])
     assert out.exit_code == 0, out.output
     assert "0 networks in" in out.output
     assert "cohorts: detecting" in out.output  # progress, on stderr
-    noisy = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert [r.getMessage() for r in noisy] == []
+    notices = [r.getMessage() for r in caplog.records if r.name.startswith("neo4j")]
+    assert [m for m in notices if "notification" in m.lower()] == []
     assert "property key does not exist" not in out.output
 
 
-def test_a_read_of_a_property_key_no_node_has_logs_no_warning(
-    db: Driver, caplog: pytest.LogCaptureFixture
+def _warnings(session: Session) -> list[str]:
+    summary = session.run(
+        "MATCH (r:DetectionRun) WHERE r.never_written_by_cibgraph = 1 RETURN r"
+    ).consume()
+    return [s.status_description for s in summary.gql_status_objects if s.is_notification]
+
+
+def test_the_queries_sessions_ask_the_server_for_no_unrecognized_notification(
+    db: Driver,
 ) -> None:
-    """What a fresh database does to every detection query: `never_written_by_cibgraph` is a
-    key nothing writes, so the server answers 'property key does not exist' each time."""
-    caplog.set_level(logging.DEBUG, logger="neo4j")
-    rows = read(db, "MATCH (r:DetectionRun) WHERE r.never_written_by_cibgraph = 1 RETURN r")
-    assert rows == []
-    noisy = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-    assert noisy == []
+    """What a fresh database does to every detection query, reproduced with a property key
+    nothing writes: a plain session gets the warning, the runner's (every named query's) none."""
+    with db.session() as plain:
+        assert any("property key does not exist" in w for w in _warnings(plain))
+    with QueryRunner(db).session(read=True) as quiet:
+        assert _warnings(quiet) == []

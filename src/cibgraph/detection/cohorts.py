@@ -39,8 +39,7 @@ from pydantic.dataclasses import dataclass as params_model
 
 from cibgraph.detection.runs import finish_run, start_run
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
@@ -168,7 +167,7 @@ def read_profiles(driver: Driver, *, database: str | None = None) -> list[Accoun
     """Creation time, handle and client of every account that has a creation time (READ)."""
     return [
         AccountProfile(r["account"], r["platform"], r["created_ms"], r["handle"], r["client"])
-        for r in get_query("detect/account_profiles").run(driver, database=database)
+        for r in QueryRunner(driver, database=database).run("detect/account_profiles")
     ]
 
 
@@ -192,12 +191,8 @@ def write_cohorts(driver: Driver, result: CohortResult, *, database: str | None 
     run = start_run(
         driver, kind=KIND, algorithm=ALGORITHM, params=asdict(result.params), database=database
     )
-    write_batches(
-        driver,
-        get_query("detect/cohort_with").text,
-        (asdict(e) for e in result.edges),
-        params={"run": run.run_id},
-        database=database,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/cohort_with", (asdict(e) for e in result.edges), params={"run": run.run_id}
     )
     finish_run(
         driver,

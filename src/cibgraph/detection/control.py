@@ -32,8 +32,7 @@ from pydantic.dataclasses import dataclass as params_model
 
 from cibgraph.detection.runs import finish_run, start_run
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
@@ -172,11 +171,11 @@ def detect_control(
     p = params or ControlParams()
     links = [
         AdminLinks(r["entity"], r["kind"], tuple(r["admins"]))
-        for r in get_query("detect/admin_links").run(driver, database=database)
+        for r in QueryRunner(driver, database=database).run("detect/admin_links")
     ]
     followers = {
         r["page"]: list(r["followers"])
-        for r in get_query("detect/page_followers").run(driver, database=database)
+        for r in QueryRunner(driver, database=database).run("detect/page_followers")
     }
     co_admins, entity_links = compute_co_admins(links, p)
     return ControlResult(p, co_admins, entity_links, compute_overlaps(followers, p))
@@ -192,12 +191,8 @@ def write_control(driver: Driver, result: ControlResult, *, database: str | None
         ("detect/co_admin_entities", result.entity_links),
         ("detect/audience_overlap", result.overlaps),
     ):
-        write_batches(
-            driver,
-            get_query(query).text,
-            (asdict(r) for r in rows),
-            params={"run": run.run_id},
-            database=database,
+        QueryRunner(driver, database=database).write_batches(
+            query, (asdict(r) for r in rows), params={"run": run.run_id}
         )
     finish_run(
         driver,

@@ -43,8 +43,7 @@ from pydantic import Field
 from pydantic.dataclasses import dataclass as params_model
 
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
@@ -178,8 +177,8 @@ def read_share_events(
     driver: Driver, *, min_participation: int, database: str | None = None
 ) -> ShareColumns:
     """Every share event of the accounts with at least `min_participation` of them (READ)."""
-    records = get_query("detect/share_events").run(
-        driver, {"min_participation": min_participation}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/share_events", {"min_participation": min_participation}
     )
     cols = ShareColumns([], [], [], [], [])
     for r in records:
@@ -400,8 +399,8 @@ def write_coordination(
     """
     run = run_id or new_run_id(result.started_at)
     p = result.params
-    get_query("detect/coordination_run_start").run(
-        driver,
+    QueryRunner(driver, database=database).run(
+        "detect/coordination_run_start",
         {
             "run": run,
             "kind": KIND,
@@ -411,20 +410,17 @@ def write_coordination(
             "edge_weight": p.edge_weight,
             "started_at": result.started_at,
         },
-        database=database,
     )
-    write_batches(
-        driver,
-        get_query("detect/coordinated_with").text,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/coordinated_with",
         (e.row() for e in result.edges),
         batch_size=batch_size,
         params={"run": run},
-        database=database,
     )
     finished = datetime.now(UTC)
     accounts = result.accounts
-    get_query("detect/coordination_run_finish").run(
-        driver,
+    QueryRunner(driver, database=database).run(
+        "detect/coordination_run_finish",
         {
             "run": run,
             "finished_at": finished,
@@ -435,7 +431,6 @@ def write_coordination(
             "edges_above_threshold": result.edges_above_threshold,
             "weight_quantile": result.weight_quantile,
         },
-        database=database,
     )
     return CoordinationRun(run, accounts, len(result.edges), result.started_at, finished)
 
@@ -457,16 +452,16 @@ def coordination_evidence(
         raise ValueError("evidence needs two different accounts")
     if time_window < 0:
         raise ValueError("time_window must be at least 0 seconds")
-    records = get_query("detect/coordination_evidence").run(
-        driver, {"a": a_key, "b": b_key, "time_window": time_window}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/coordination_evidence", {"a": a_key, "b": b_key, "time_window": time_window}
     )
     return [
         EvidencePair(
             object_key=r["object"],
             a_content_id=r["a_content_id"],
-            a_at=r["a_at"].to_native(),
+            a_at=r["a_at"],
             b_content_id=r["b_content_id"],
-            b_at=r["b_at"].to_native(),
+            b_at=r["b_at"],
             delta=r["delta"],
         )
         for r in records

@@ -54,8 +54,7 @@ from pydantic.dataclasses import dataclass as params_model
 from cibgraph.detection.registry import get_signal, kinds
 from cibgraph.detection.runs import finish_run, latest_run, start_run
 from cibgraph.detection.signal import PARAMS_CONFIG, SignalEdge
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +176,8 @@ def read_signal_edges(
     edges: dict[str, list[SignalEdge]] = {}
     for kind, run in runs.items():
         signal = get_signal(kind)
-        records = get_query(signal.fusion.query).run(driver, {"run": run}, database=database)
-        edges[kind] = [signal.edge(r.data()) for r in records]
+        records = QueryRunner(driver, database=database).run(signal.fusion.query, {"run": run})
+        edges[kind] = [signal.edge(r) for r in records]
     return edges
 
 
@@ -244,7 +243,7 @@ def components_union_find(pairs: Iterable[Pair]) -> list[list[str]]:
 def gds_available(driver: Driver, *, database: str | None = None) -> bool:
     """True when the server answers `gds.version()`."""
     try:
-        get_query("detect/gds_version").run(driver, database=database)
+        QueryRunner(driver, database=database).run("detect/gds_version")
     except ClientError:
         return False
     return True
@@ -258,13 +257,15 @@ def components_gds(
         return []
     graph = f"cibgraph-fusion-{uuid.uuid4().hex[:12]}"
     rows = [{"a": a, "b": b, "weight": w} for (a, b), w in kept.items()]
-    get_query("detect/gds_project").run(driver, {"graph": graph, "edges": rows}, database=database)
+    QueryRunner(driver, database=database).run(
+        "detect/gds_project", {"graph": graph, "edges": rows}
+    )
     try:
-        records = get_query("detect/gds_wcc").run(
-            driver, {"graph": graph, "threshold": threshold}, database=database
+        records = QueryRunner(driver, database=database).run(
+            "detect/gds_wcc", {"graph": graph, "threshold": threshold}
         )
     finally:
-        get_query("detect/gds_drop").run(driver, {"graph": graph}, database=database)
+        QueryRunner(driver, database=database).run("detect/gds_drop", {"graph": graph})
     groups: dict[int, list[str]] = defaultdict(list)
     for r in records:
         groups[r["component"]].append(r["account"])
@@ -371,8 +372,8 @@ def attach_entities(
     database: str | None = None,
 ) -> None:
     """The pages and groups the network's accounts administer (or, for groups, fill)."""
-    records = get_query("detect/network_entities").run(
-        driver, {"members": network.members}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/network_entities", {"members": network.members}
     )
     for r in records:
         admins: list[str] = sorted(r["admins"])
@@ -391,8 +392,8 @@ def attach_entities(
         network.entities.append(Attached(r["entity"], r["kind"], r["name"], evidence, score))
     pages = [e.key for e in network.entities if e.kind == "page"]
     if control_run and len(pages) > 1:
-        for r in get_query("detect/network_overlaps").run(
-            driver, {"pages": pages, "run": control_run}, database=database
+        for r in QueryRunner(driver, database=database).run(
+            "detect/network_overlaps", {"pages": pages, "run": control_run}
         ):
             network.overlaps.append(
                 f"{r['a']} and {r['b']}: Jaccard {r['jaccard']:.3f} ({r['common']} followers)"
@@ -494,13 +495,9 @@ def write_networks(
             }
             for e in n.entities
         )
-    write_batches(
-        driver, get_query("detect/networks").text, rows, params={"run": run_id}, database=database
+    QueryRunner(driver, database=database).write_batches(
+        "detect/networks", rows, params={"run": run_id}
     )
-    write_batches(
-        driver,
-        get_query("detect/in_network").text,
-        members,
-        params={"run": run_id},
-        database=database,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/in_network", members, params={"run": run_id}
     )

@@ -36,8 +36,7 @@ from pydantic.dataclasses import dataclass as params_model
 
 from cibgraph.detection.runs import finish_run, start_run
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
@@ -135,8 +134,8 @@ def read_ip_usage(
     driver: Driver, *, max_accounts: int, database: str | None = None
 ) -> list[IpUsage]:
     """Every address shared by two accounts or more, with its uses below the cap (READ)."""
-    records = get_query("detect/ip_usage").run(
-        driver, {"max_accounts": max_accounts}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/ip_usage", {"max_accounts": max_accounts}
     )
     return [
         IpUsage(
@@ -204,12 +203,8 @@ def write_infrastructure(
     run = start_run(
         driver, kind=KIND, algorithm=ALGORITHM, params=asdict(result.params), database=database
     )
-    write_batches(
-        driver,
-        get_query("detect/shares_infra_with").text,
-        (asdict(e) for e in result.edges),
-        params={"run": run.run_id},
-        database=database,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/shares_infra_with", (asdict(e) for e in result.edges), params={"run": run.run_id}
     )
     accounts = len({k for e in result.edges for k in (e.a, e.b)})
     finish_run(
