@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any
 
@@ -473,6 +473,12 @@ class Query:
         refs = [decode_id(i) for i in ids]
         if from_.tzinfo is None or to.tzinfo is None:
             raise BadInput("from and to need a time zone (e.g. 2019-08-01T00:00:00Z)")
+        try:  # an offset can push a time at either end of the calendar out of it
+            from_, to = from_.astimezone(UTC), to.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise BadInput(
+                "from and to must lie between 0001-01-01 and 9999-12-31 in UTC"
+            ) from None
         if to <= from_:
             raise BadInput("to must be after from")
         if (to - from_) / _BUCKET_LENGTH[bucket] > MAX_BUCKETS:
