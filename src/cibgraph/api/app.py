@@ -34,6 +34,7 @@ from cibgraph.api.graphql.detections import DetectionRunner
 from cibgraph.api.graphql.schema import schema
 from cibgraph.neo4j.driver import get_driver, open_async_driver
 from cibgraph.neo4j.schema import apply_schema
+from cibgraph.report.api import report_router
 from cibgraph.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -186,6 +187,7 @@ def create_app(
             driver=lambda: get_driver(s), database=s.neo4j_database, timeout=export_timeout
         )
     )
+    app.include_router(report_router(driver=lambda: get_driver(s), database=s.neo4j_database))
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
