@@ -17,6 +17,7 @@ from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
+from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
 from cibgraph.neo4j.driver import get_driver
 
 load_app = typer.Typer(help="Load source files into Neo4j (validated, idempotent, batched).")
@@ -66,6 +67,7 @@ def run_loads(
                         batch_size=batch_size,
                         dry_run=dry_run,
                         progress=tick,
+                        switch_seconds=LOAD_SWITCH_INTERVAL,  # a process that only loads
                     )
                 )
             except LoadError as exc:
