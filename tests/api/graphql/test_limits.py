@@ -48,36 +48,40 @@ def test_a_fragment_measures_once_however_often_it_is_spread() -> None:
 def test_a_2_to_the_30_fragment_bomb_is_refused_fast_while_healthz_answers(
     live_api: str, keys: dict[str, str]
 ) -> None:
+    """Five bombs one after another against a real server, /healthz polled all the while."""
     bomb = {"query": fragment_bomb(30)}
     headers = {"Authorization": f"Bearer {keys['reader']}"}
 
-    async def go() -> tuple[list[httpx.Response], list[float], float]:
-        async with httpx.AsyncClient(base_url=live_api, timeout=30) as client:
+    async def go() -> tuple[list[float], list[float]]:
+        async with httpx.AsyncClient(base_url=live_api, timeout=60) as client:
+            bombs: list[float] = []
+            health: list[float] = []
+            done = asyncio.Event()
 
-            async def timed_bomb() -> tuple[httpx.Response, float]:
-                started = time.perf_counter()
-                resp = await client.post("/graphql", json=bomb, headers=headers)
-                return resp, time.perf_counter() - started
+            async def send_bombs() -> None:
+                for _ in range(5):
+                    started = time.perf_counter()
+                    resp = await client.post("/graphql", json=bomb, headers=headers)
+                    bombs.append(time.perf_counter() - started)
+                    assert resp.status_code == 200
+                    assert "costs 2,147,483,648" in _messages(resp.json())[0]
+                done.set()
 
-            async def health() -> float:
-                await asyncio.sleep(0.05)  # while the bombs are in flight
-                started = time.perf_counter()
-                resp = await client.get("/healthz")
-                assert resp.status_code == 200
-                return time.perf_counter() - started
+            async def poll_health() -> None:
+                while not done.is_set():
+                    started = time.perf_counter()
+                    resp = await client.get("/healthz")
+                    health.append(time.perf_counter() - started)
+                    assert resp.status_code == 200
+                    await asyncio.sleep(0.01)
 
-            results = await asyncio.gather(*(timed_bomb() for _ in range(8)), health())
-            bombs = [r for r in results[:-1] if isinstance(r, tuple)]
-            healthz = results[-1]
-            assert isinstance(healthz, float)
-            return [r for r, _ in bombs], [s for _, s in bombs], healthz
+            await asyncio.gather(send_bombs(), poll_health())
+            return bombs, health
 
-    responses, seconds, healthz = asyncio.run(go())
-    assert [r.status_code for r in responses] == [200] * 8
-    for r in responses:
-        assert "costs 2,147,483,648" in _messages(r.json())[0]
-    assert max(seconds) < 1.0, seconds
-    assert healthz < 1.0
+    bombs, health = asyncio.run(go())
+    assert len(bombs) == 5 and len(health) >= 1
+    assert max(bombs) < 1.0, bombs  # ~20 ms each on an idle machine
+    assert max(health) < 1.0, health
 
 
 def test_heavy_fields_are_budgeted_per_request_through_aliases_and_fragments(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -39,13 +39,22 @@ from cibgraph.api.graphql.types import (
     page_size,
 )
 from cibgraph.ingest.ids import normalise_ip
-from cibgraph.neo4j.schema import INTERNAL_LABELS, SEARCHABLE_LABELS, RelType
+from cibgraph.neo4j.schema import (
+    ENTITY_LABELS,
+    INTERNAL_LABELS,
+    SEARCHABLE_LABELS,
+    NodeLabel,
+    RelType,
+)
 
 MAX_TEXT = 200
 MAX_KEY = 1_000
 MAX_IDS = 100
 MAX_BUCKETS = 5_000
 DEFAULT_NEIGHBOURHOOD_LIMIT = traversals.DEFAULT_NODE_LIMIT
+
+#: What searches and neighbourhoods can be limited to: the entities, and networks.
+FILTER_LABELS = (*ENTITY_LABELS, NodeLabel.NETWORK)
 
 # Registers the allow-list itself as a GraphQL enum, so resolvers take RelType values.
 strawberry.enum(RelType, name="RelationshipType")
@@ -58,20 +67,14 @@ class Direction(Enum):
     BOTH = "both"
 
 
-@strawberry.enum(description="Labels a search or a neighbourhood can be limited to.")
-class EntityType(Enum):  # the entity labels and Network: a test checks it against NodeLabel
-    ACCOUNT = "Account"
-    PAGE = "Page"
-    GROUP = "Group"
-    IP = "IP"
-    SUBNET = "Subnet"
-    URL = "Url"
-    DOMAIN = "Domain"
-    HASHTAG = "Hashtag"
-    POST = "Post"
-    MEDIA = "Media"
-    CAMPAIGN = "Campaign"
-    NETWORK = "Network"
+if TYPE_CHECKING:
+    EntityType = NodeLabel  # the GraphQL enum's members have the same names and values
+else:
+    # The entity labels and Network, derived from the label metadata.
+    EntityType = strawberry.enum(
+        Enum("EntityType", [(label.name, label.value) for label in FILTER_LABELS]),
+        description="Labels a search or a neighbourhood can be limited to.",
+    )
 
 
 SEARCHABLE = frozenset(label.value for label in SEARCHABLE_LABELS)
