@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 # A checkout keeps its jars and instances in .neo4j/ (an installed package uses ~/.local/share).
 export CIBGRAPH_HOME ?= $(CURDIR)/.neo4j
 
-.PHONY: up install neo4j test lint stop clean browser-deps
+.PHONY: up install neo4j test test-fast lint stop clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,11 @@ browser-deps:
 test: lint browser-deps
 	$(BIN)/cibgraph neo4j install
 	$(BIN)/pytest
+
+## The fast lane: the tests that need no Neo4j (tests/conftest.py marks the others), no server
+## started, no wheel built; `make lint test-fast` adds the checks.
+test-fast: install
+	CIBGRAPH_TEST_NO_NEO4J=1 $(BIN)/pytest -q -m "not neo4j and not slow"
 
 stop:
 	$(BIN)/cibgraph neo4j stop

@@ -41,6 +41,16 @@ from cibgraph.neo4j.schema import apply_schema
 from cibgraph.neo4j.server import LocalNeo4j, Neo4jServerError
 from cibgraph.settings import Settings, get_settings
 
+# A test that uses one of these fixtures (directly or through another fixture) needs the Neo4j
+# test instance: it is marked `neo4j`, and `make test-fast` (`-m "not neo4j ..."`) leaves it out.
+NEO4J_FIXTURES = frozenset({"neo4j_server", "driver", "db"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if NEO4J_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
@@ -49,6 +59,8 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def neo4j_server(settings: Settings) -> Iterator[LocalNeo4j]:
+    if os.environ.get("CIBGRAPH_TEST_NO_NEO4J"):  # set by `make test-fast`
+        pytest.fail("the fast lane never starts Neo4j, yet a test asked for it: see NEO4J_FIXTURES")
     server = LocalNeo4j(settings)
     try:
         server.install()

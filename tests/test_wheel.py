@@ -25,6 +25,8 @@ from cibgraph.settings import Settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_TREE = REPO_ROOT / "src" / "cibgraph"
 
+pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment: not the fast lane
+
 
 def _run(cmd: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)

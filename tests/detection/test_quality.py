@@ -1,8 +1,7 @@
-"""The quality evaluation (cibgraph.detection.quality) on the test instance: the demo's state
-network is found.
+"""The quality harness (bench/quality.py) on the test instance: the demo's state network is found.
 
-The same evaluation bench/quality.py prints: generate the default demo, load it, run every
-detection and the fusion, and score network membership against the generator's truth.csv.
+Runs the same logic as the benchmark: generate the default demo, load it, run every detection
+and the fusion, and score network membership against the generator's truth.csv.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from cibgraph.detection.quality import CONFOUNDERS, evaluate, load_demo, read_truth
+from bench.quality import CONFOUNDERS, evaluate, load_demo, read_truth
 from cibgraph.ingest.demo import DEFAULT_SEED
 
 

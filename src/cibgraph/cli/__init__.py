@@ -15,7 +15,6 @@ from cibgraph.cli import (  # noqa: F401
     traverse,
     keys,
     export,
-    report,
     browser,
 )
 

@@ -32,7 +32,7 @@ def browser_main(
     console.print(f"2. open {st.http} and connect ({st.bolt})")
     console.print("3. paste into the editor:")
     for command in browser_commands(f"http://localhost:{port}"):
-        print(f"   {command}")
+        typer.echo(f"   {command}")
 
 
 @browser_app.command("serve")
@@ -45,7 +45,7 @@ def browser_serve(
     server = make_server("127.0.0.1", port)
     console.print(f"serving docs/browser/ on http://127.0.0.1:{port} (Ctrl-C stops); paste:")
     for command in browser_commands(f"http://localhost:{port}"):
-        print(f"   {command}")
+        typer.echo(f"   {command}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

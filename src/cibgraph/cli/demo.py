@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cibgraph.cli.connection import connect
 from cibgraph.cli.load import BatchSize, RejectsDir, run_loads
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console
@@ -61,6 +62,7 @@ def demo_load(
     batch_size: BatchSize = 10_000,
 ) -> None:
     """Generate the demo unless it is there with this seed and scale, then load all of it."""
+    connect()  # before generating: a server that is not there fails the command at once
     manifest = out / MANIFEST
     current = json.loads(manifest.read_text()) if manifest.is_file() else {}
     if (current.get("seed"), current.get("scale")) != (seed, scale):

@@ -1,22 +1,24 @@
 """`cibgraph export`: write a network, a case or a neighbourhood to a file."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: `_keyed_command` builds commands whose parameter
+# annotations typer must evaluate with values from a closure.
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from neo4j import Driver
 
+from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, fail
-from cibgraph.neo4j.driver import get_driver
 
 export_app = typer.Typer(help="Export a network, a case or a neighbourhood to a file.")
 app.add_typer(export_app, name="export")
 
 ExportFormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="csv, json, graphml, gexf, cypher, stix or coortweet.")
+    str, typer.Option("--format", "-f", help="csv, json, graphml, gexf, cypher or stix.")
 ]
 ExportOut = Annotated[Path, typer.Option("--out", "-o", help="The file to write.")]
 TlpOption = Annotated[str, typer.Option("--tlp", help="STIX marking: clear, green, amber, red.")]
@@ -41,7 +43,7 @@ def _export(
         if redact and not salt:
             raise ValueError("--redact needs --salt")
         redaction = Redaction(salt=salt or "", min_followers=min_followers) if redact else None
-        subgraph = select(get_driver(), redaction)
+        subgraph = select(connect(), redaction)
     except (ValueError, SelectionNotFoundError) as exc:
         raise fail(str(exc)) from None
     started = time.perf_counter()
@@ -52,42 +54,52 @@ def _export(
     )
 
 
-@export_app.command("network")
-def export_network(
-    key: Annotated[str, typer.Argument(help="The Network key.")],
-    fmt: ExportFormatOption,
-    out: ExportOut,
-    tlp: TlpOption = "amber",
-    redact: RedactOption = False,
-    salt: SaltOption = None,
-    min_followers: MinFollowers = 5_000,
+def _keyed_command(
+    name: str, key_help: str, doc: str, select: Callable[[Driver, str, Any], Any]
 ) -> None:
-    """A detected network, its pages and groups, and the IPs and URLs that tie it."""
+    """Register `export NAME KEY` for a selection that one key names (a network, a case)."""
+
+    # Annotations are evaluated here, not postponed: typer reads `key_help` from this closure.
+    def command(
+        key: Annotated[str, typer.Argument(help=key_help)],
+        fmt: ExportFormatOption,
+        out: ExportOut,
+        tlp: TlpOption = "amber",
+        redact: RedactOption = False,
+        salt: SaltOption = None,
+        min_followers: MinFollowers = 5_000,
+    ) -> None:
+        _export(lambda d, r: select(d, key, r), fmt, out, tlp, redact, salt, min_followers)
+
+    command.__doc__ = doc
+    command.__name__ = f"export_{name}"
+    export_app.command(name)(command)
+
+
+def _network(driver: Driver, key: str, redaction: Any) -> Any:
     from cibgraph.export import select_network
 
-    _export(
-        lambda d, r: select_network(d, network=key, redaction=r),
-        fmt, out, tlp, redact, salt, min_followers,
-    )  # fmt: skip
+    return select_network(driver, network=key, redaction=redaction)
 
 
-@export_app.command("case")
-def export_case(
-    key: Annotated[str, typer.Argument(help="The Case key.")],
-    fmt: ExportFormatOption,
-    out: ExportOut,
-    tlp: TlpOption = "amber",
-    redact: RedactOption = False,
-    salt: SaltOption = None,
-    min_followers: MinFollowers = 5_000,
-) -> None:
-    """A case: what it is about, its notes, and the members of its networks."""
+def _case(driver: Driver, key: str, redaction: Any) -> Any:
     from cibgraph.export import select_case
 
-    _export(
-        lambda d, r: select_case(d, case=key, redaction=r),
-        fmt, out, tlp, redact, salt, min_followers,
-    )  # fmt: skip
+    return select_case(driver, case=key, redaction=redaction)
+
+
+_keyed_command(
+    "network",
+    "The Network key.",
+    "A detected network, its pages and groups, and the IPs and URLs that tie it.",
+    _network,
+)
+_keyed_command(
+    "case",
+    "The Case key.",
+    "A case: what it is about, its notes, and the members of its networks.",
+    _case,
+)
 
 
 @export_app.command("neighbourhood")

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, fail
-from cibgraph.neo4j.driver import get_driver
 
 keys_app = typer.Typer(help="API keys for the GraphQL API (roles: reader, analyst, admin).")
 app.add_typer(keys_app, name="keys")
@@ -24,13 +24,13 @@ def keys_create(
     from cibgraph.api.auth import Role, create_key
 
     try:
-        made = create_key(get_driver(), name=name, role=Role(role))
+        made = create_key(connect(), name=name, role=Role(role))
     except ValueError as exc:
         raise fail(str(exc)) from None
     console.print(
         f"key {made.key_id} for {made.name} ({made.role.value}); keep it, it is not stored:"
     )
-    print(made.token)
+    typer.echo(made.token)
 
 
 @keys_app.command("revoke")
@@ -40,7 +40,7 @@ def keys_revoke(
     """Revoke a key at once (servers may accept it for up to 10 s more)."""
     from cibgraph.api.auth import revoke_key
 
-    revoked = revoke_key(get_driver(), key=key)
+    revoked = revoke_key(connect(), key=key)
     if not revoked:
         raise fail(f"no active key with id or name {key!r}")
     console.print(f"revoked {', '.join(revoked)}")
@@ -52,7 +52,7 @@ def keys_list() -> None:
     from cibgraph.api.auth import list_keys
 
     table = Table("id", "name", "role", "created", "revoked")
-    for k in list_keys(get_driver()):
+    for k in list_keys(connect()):
         table.add_row(
             k["key"], k["name"], k["role"], str(k["created_at"]), str(k["revoked_at"] or "-")
         )

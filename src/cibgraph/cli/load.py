@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, err, fail
 from cibgraph.ingest.base import Loader, LoadError, LoadReport, run_load
@@ -17,8 +18,6 @@ from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
-from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
-from cibgraph.neo4j.driver import get_driver
 
 load_app = typer.Typer(help="Load source files into Neo4j (validated, idempotent, batched).")
 app.add_typer(load_app, name="load")
@@ -39,7 +38,7 @@ def run_loads(
     loader: Loader, paths: list[Path], *, dry_run: bool, rejects_dir: Path, batch_size: int
 ) -> list[LoadReport]:
     """Load each file with a progress bar, print a summary table, and set the exit code."""
-    driver = None if dry_run else get_driver()
+    driver = None if dry_run else connect()
     reports: list[LoadReport] = []
     for path in paths:
         with Progress(
@@ -49,6 +48,7 @@ def run_loads(
             TimeElapsedColumn(),
             console=err,
             transient=True,
+            disable=not err.is_terminal,  # off a terminal a bar is noise (and a blank line)
         ) as bar:
             task = bar.add_task(path.name, rate="", total=None)
             started = time.perf_counter()
@@ -67,7 +67,6 @@ def run_loads(
                         batch_size=batch_size,
                         dry_run=dry_run,
                         progress=tick,
-                        switch_seconds=LOAD_SWITCH_INTERVAL,  # a process that only loads
                     )
                 )
             except LoadError as exc:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, fail
-from cibgraph.neo4j.driver import get_driver
 from cibgraph.neo4j.schema import apply_schema
 from cibgraph.settings import get_settings
 
@@ -17,7 +17,7 @@ from cibgraph.settings import get_settings
 def schema() -> None:
     """Apply the constraints and indexes (idempotent)."""
     settings = get_settings()
-    n = apply_schema(get_driver(), database=settings.neo4j_database)
+    n = apply_schema(connect(), database=settings.neo4j_database)
     console.print(f"schema applied ({n} statements)")
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args
@@ -24,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    NonNegativeInt,
     PositiveInt,
     StringConstraints,
     ValidationInfo,
@@ -31,15 +31,8 @@ from pydantic import (
     field_validator,
 )
 
+from cibgraph.ingest.base import parse_utc
 from cibgraph.ingest.ids import PLATFORMS, normalise_ip
-from cibgraph.ingest.values import (
-    MAX_INT,
-    FieldError,
-    check_key,
-    check_text,
-    date_time_reason,
-    parse_utc,
-)
 from cibgraph.resources import BUNDLE_SCHEMAS
 
 SCHEMA_DIR = BUNDLE_SCHEMAS
@@ -69,29 +62,12 @@ def _utc(value: Any) -> Any:
         try:
             return parse_utc(value)
         except (ValueError, OverflowError, OSError) as exc:
-            raise ValueError(date_time_reason(value, exc)) from exc
+            raise ValueError(f"not a date/time: {value!r} ({exc})") from exc
     return value
 
 
-def _within(check: Callable[[str, str], str]) -> Callable[[str], str]:
-    """A `values` check as a pydantic validator (pydantic names the field itself)."""
-
-    def validate(value: str) -> str:
-        try:
-            return check(value, "")
-        except FieldError as exc:
-            raise ValueError(exc.reason) from None
-
-    return validate
-
-
-NativeId = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1),
-    AfterValidator(_within(check_key)),
-]
-Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_within(check_text))]
-Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+NativeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(min_length=1)]
 UtcDatetime = Annotated[
     datetime,
     BeforeValidator(_utc),
@@ -105,15 +81,11 @@ UtcDatetime = Annotated[
 IpAddress = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
-    AfterValidator(_within(check_key)),
     AfterValidator(normalise_ip),
     WithJsonSchema({"type": "string", "description": "an IPv4 or IPv6 address, stored normalised"}),
 ]
 Language = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1),
-    AfterValidator(str.lower),
-    AfterValidator(_within(check_key)),
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(str.lower)
 ]
 
 
@@ -138,8 +110,8 @@ class AccountRow(BundleRow):
     location: Text | None = None
     profile_url: Text | None = None
     created_at: UtcDatetime | None = None
-    followers: Count | None = None
-    following: Count | None = None
+    followers: NonNegativeInt | None = None
+    following: NonNegativeInt | None = None
     language: Language | None = Field(default=None, description="stored lower-case")
     client: Text | None = None
 
@@ -154,7 +126,7 @@ class PageRow(BundleRow):
     name: Text | None = None
     description: Text | None = None
     created_at: UtcDatetime | None = None
-    followers: Count | None = None
+    followers: NonNegativeInt | None = None
 
 
 class GroupRow(BundleRow):
@@ -167,7 +139,7 @@ class GroupRow(BundleRow):
     name: Text | None = None
     description: Text | None = None
     created_at: UtcDatetime | None = None
-    members: Count | None = None
+    members: NonNegativeInt | None = None
 
 
 class PageAdminRow(BundleRow):
@@ -321,4 +293,4 @@ def export_schemas(directory: Path = SCHEMA_DIR) -> list[Path]:
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else SCHEMA_DIR
     for p in export_schemas(target):
-        print(p)
+        sys.stdout.write(f"{p}\n")
