@@ -28,7 +28,7 @@ from cibgraph.detection.coordination import (
 )
 from cibgraph.neo4j.db import read
 from cibgraph.neo4j.driver import get_driver
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.settings import get_settings
 
 
@@ -129,7 +129,7 @@ def main() -> None:
     print(f"  peak RSS {peak:.0f} MB (before detection: {base:.0f} MB)")
     print(f"  {load_avg()}")
     if not args.keep:
-        get_query("detect/delete_run").run(driver, {"run": run.run_id})
+        QueryRunner(driver).write("detect/delete_run", {"run": run.run_id})
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Loader throughput and memory, side by side with Neo4j's own LOAD CSV on the same data.
 
-Runs on a dedicated local instance (`bench`, Bolt 7690, HTTP 7480) so a user's data is never
-touched. For each kind (accounts, follows, share events) and size it generates a CSV, then in the
-same run, on an emptied database with the same constraints, after both have run once on a
+Runs on a dedicated local instance (`bench`, Bolt 7690, HTTP 7480, or BENCH_INSTANCE,
+BENCH_BOLT_PORT, BENCH_HTTP_PORT) so a user's data is never touched. For each kind (accounts,
+follows, share events) and size it generates a CSV, then in the same run, on an emptied
+database with the same constraints, after both have run once on a
 small file of the same kind (so neither pays the server's warm-up alone):
 
 - `cibgraph`: our loader (`run_load`), in a fresh subprocess so its peak RSS is its own;
@@ -30,12 +31,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# BENCH_INSTANCE / BENCH_BOLT_PORT / BENCH_HTTP_PORT let parallel checkouts use their own.
 os.environ.update(
     {
-        "NEO4J_URI": "neo4j://127.0.0.1:7690",
+        "NEO4J_URI": f"neo4j://127.0.0.1:{os.environ.get('BENCH_BOLT_PORT', '7690')}",
         "NEO4J_PASSWORD": "cibgraph-bench",
-        "NEO4J_INSTANCE": "bench",
-        "NEO4J_HTTP_PORT": "7480",
+        "NEO4J_INSTANCE": os.environ.get("BENCH_INSTANCE", "bench"),
+        "NEO4J_HTTP_PORT": os.environ.get("BENCH_HTTP_PORT", "7480"),
         "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "4g"),
         "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "4g"),
     }
@@ -156,11 +158,13 @@ def run_ours(kind: str, path: Path, batch: int, *, dry_run: bool = False) -> dic
         "import json, sys, time; from pathlib import Path\n"
         "from cibgraph.neo4j.driver import get_driver\n"
         "from cibgraph.ingest.base import run_load\n"
+        "from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL\n"
         f"from bench.load_bench import make_loader\n"
         "t = time.perf_counter()\n"
         f"r = run_load(make_loader({kind!r}), Path({str(path)!r}),"
         f" driver=None if {dry_run} else get_driver(), dry_run={dry_run},"
-        f" rejects_dir=Path({str(path.parent / 'rejects')!r}), batch_size={batch})\n"
+        f" rejects_dir=Path({str(path.parent / 'rejects')!r}), batch_size={batch},"
+        " switch_seconds=LOAD_SWITCH_INTERVAL)\n"
         "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
         "print(json.dumps({'rows': r.rows_loaded, 'rejected': r.rows_rejected,"
         " 'seconds': time.perf_counter() - t, 'peak_rss_mb': int(hwm.split()[1]) / 1024}))\n"

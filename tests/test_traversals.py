@@ -392,3 +392,23 @@ def test_expand_network_limit_and_run(networks: Driver) -> None:
         expand_network(networks, seed_key="tw:zz")
     with pytest.raises(ValueError, match="limit must be between 1 and 5000"):
         expand_network(NoDriver(), seed_key="tw:a", limit=0)  # type: ignore[arg-type]
+
+
+def test_expand_network_gives_a_cohort_only_member_its_evidence(networks: Driver) -> None:
+    """tw:e is tied to the seed by nothing but a creation-cohort edge (COHORT_WITH)."""
+    networks.execute_query(
+        "MATCH (a:Account {key: 'tw:a'}), (n:Network {key: 'net:1'}) "
+        "CREATE (e:Account {key: 'tw:e'}), "
+        "(e)-[:IN_NETWORK {run: 'fusion-1', score: 0.85, evidence: 'e ev'}]->(n), "
+        "(a)-[:COHORT_WITH {run: 'cohorts-1', weight: 0.8, burst_size: 12}]->(e)"
+    )
+    got = expand_network(networks, seed_key="tw:a", run="fusion-1")
+    e = next(m for m in got if m.key == "tw:e")
+    assert (e.to_seed, e.seed_weight, e.evidence) == (
+        [SignalLink("COHORT_WITH", 0.8)],
+        0.8,
+        "e ev",
+    )
+    assert (e.to_members, e.members_weight) == ([], 0.0)
+    # ranked by its membership score, between tw:b/tw:c (0.8) ... and above them (0.85)
+    assert [m.key for m in got] == ["tw:e", "tw:b", "tw:c", "fb:p"]

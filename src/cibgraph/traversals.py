@@ -19,18 +19,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import neo4j.time
-from neo4j import (
-    READ_ACCESS,
-    Driver,
-    ManagedTransaction,
-    NotificationDisabledClassification,
-    unit_of_work,
-)
+from neo4j import Driver
 
-from cibgraph.neo4j.registry import get_query
+from cibgraph.detection.registry import detection_types
+from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import NodeLabel, RelType
-from cibgraph.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +39,8 @@ DEFAULT_MEMBER_LIMIT = 100
 MAX_MEMBER_LIMIT = 5_000
 DEFAULT_TIMEOUT = 30.0  # seconds per query; a traversal must never hold the database
 
-#: The relationship types written by detections, in the order they are reported.
-DETECTION_TYPES: tuple[RelType, ...] = (
-    RelType.COORDINATED_WITH,
-    RelType.SHARES_INFRA_WITH,
-    RelType.CO_ADMIN_WITH,
-    RelType.AUDIENCE_OVERLAP,
-)
+#: The relationship types written by detections, in the order they are reported (the registry's).
+DETECTION_TYPES: tuple[RelType, ...] = detection_types()
 
 
 class Direction(StrEnum):
@@ -228,18 +216,113 @@ def label_filter(labels: Sequence[NodeLabel]) -> str:
     return "|".join(f"+{label.value}" for label in labels)
 
 
+# --- requests: checked once, for every front end -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NeighbourhoodRequest:
+    """A neighbourhood request whose every argument has been checked (the bounds above), and
+    the parameters of `traverse/neighbourhood` it makes. The CLI, the API and `neighbourhood`
+    all build one with `check`."""
+
+    key: str
+    start_label: str | None
+    depth: int
+    types: tuple[RelType, ...]
+    direction: Direction
+    labels: tuple[NodeLabel, ...]
+    limit: int
+    edge_limit: int
+
+    @classmethod
+    def check(
+        cls,
+        *,
+        key: str,
+        depth: int = 1,
+        rel_types: Iterable[RelType | str] | None = None,
+        direction: Direction | str = Direction.BOTH,
+        labels: Iterable[NodeLabel | str] | None = None,
+        limit: int = DEFAULT_NODE_LIMIT,
+        edge_limit: int = DEFAULT_EDGE_LIMIT,
+        label: NodeLabel | str | None = None,
+    ) -> NeighbourhoodRequest:
+        """The request, or ValueError saying which argument is wrong (before any query)."""
+        return cls(
+            key=_key("key", key),
+            start_label=_optional_label(label),
+            depth=_bounded_int("depth", depth, 1, MAX_DEPTH),
+            limit=_bounded_int("limit", limit, 1, MAX_NODE_LIMIT),
+            edge_limit=_bounded_int("edge_limit", edge_limit, 0, MAX_EDGE_LIMIT),
+            types=tuple(_rel_types(rel_types)),
+            direction=_direction(direction),
+            labels=tuple(_labels(labels)),
+        )
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.start_label,
+            "depth": self.depth,
+            "limit": self.limit,
+            "edge_limit": self.edge_limit,
+            "types": [t.value for t in self.types],
+            "rel_filter": relationship_filter(self.types, self.direction),
+            "label_filter": label_filter(self.labels),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PathsRequest:
+    """A checked shortest-paths request and the parameters of `traverse/shortest_paths`."""
+
+    from_key: str
+    to_key: str
+    from_label: str | None
+    to_label: str | None
+    max_length: int
+    max_paths: int
+    types: tuple[RelType, ...]
+
+    @classmethod
+    def check(
+        cls,
+        *,
+        from_key: str,
+        to_key: str,
+        max_length: int = 4,
+        rel_types: Iterable[RelType | str] | None = None,
+        max_paths: int = DEFAULT_MAX_PATHS,
+        from_label: NodeLabel | str | None = None,
+        to_label: NodeLabel | str | None = None,
+    ) -> PathsRequest:
+        """The request, or ValueError saying which argument is wrong (before any query)."""
+        request = cls(
+            from_key=_key("from_key", from_key),
+            to_key=_key("to_key", to_key),
+            from_label=_optional_label(from_label),
+            to_label=_optional_label(to_label),
+            max_length=_bounded_int("max_length", max_length, 1, MAX_PATH_LENGTH),
+            max_paths=_bounded_int("max_paths", max_paths, 1, MAX_PATHS),
+            types=tuple(_rel_types(rel_types)),
+        )
+        if from_key == to_key and request.from_label == request.to_label:
+            raise ValueError("from_key and to_key name the same entity")
+        return request
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "from_key": self.from_key,
+            "to_key": self.to_key,
+            "from_label": self.from_label,
+            "to_label": self.to_label,
+            "max_length": self.max_length,
+            "max_paths": self.max_paths,
+            "types": [t.value for t in self.types],
+        }
+
+
 # --- running the named queries ---------------------------------------------------------------
-
-
-def _native(value: Any) -> Any:
-    """Neo4j temporal values as Python ones, recursively (maps and lists included)."""
-    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date | neo4j.time.Time):
-        return value.to_native()
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
-    return value
 
 
 def _read(
@@ -250,27 +333,9 @@ def _read(
     database: str | None,
     timeout: float,
 ) -> list[dict[str, Any]]:
-    """Run a named read query in a retried READ transaction with a timeout.
-
-    The queries name every allowed label and type, including ones a young database has never
-    seen (no detection has run yet): the server's "unrecognized" warnings are switched off.
-    """
-    q = get_query(name)
-    if set(params) != set(q.params):
-        raise ValueError(f"query {name}: params {sorted(params)} != declared {sorted(q.params)}")
-    # The text comes from a file in the repository, never from a user.
-    text = q.text
-
-    @unit_of_work(timeout=timeout)
-    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-        return [_native(dict(r)) for r in tx.run(text, dict(params))]
-
-    with driver.session(
-        database=database or get_settings().neo4j_database,
-        default_access_mode=READ_ACCESS,
-        notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
-    ) as session:
-        return session.execute_read(work)
+    """Run a named read query through the runner: a retried READ transaction under a timeout,
+    parameters checked against the header, values made plain (temporal ones as datetimes)."""
+    return QueryRunner(driver, database=database, timeout=timeout).read(name, params)
 
 
 def _node(row: Mapping[str, Any]) -> Node:
@@ -346,18 +411,18 @@ def neighbourhood(
     kept (the start node counts) and `truncated` is true. `edges` are every relationship of the
     allowed types, either way round, between two returned nodes (at most `edge_limit`).
     """
-    start_label = _optional_label(label)
-    params: dict[str, Any] = {
-        "key": _key("key", key),
-        "label": start_label,
-        "depth": _bounded_int("depth", depth, 1, MAX_DEPTH),
-        "limit": _bounded_int("limit", limit, 1, MAX_NODE_LIMIT),
-        "edge_limit": _bounded_int("edge_limit", edge_limit, 0, MAX_EDGE_LIMIT),
-    }
-    types = _rel_types(rel_types)
-    params["types"] = [t.value for t in types]
-    params["rel_filter"] = relationship_filter(types, _direction(direction))
-    params["label_filter"] = label_filter(_labels(labels))
+    request = NeighbourhoodRequest.check(
+        key=key,
+        depth=depth,
+        rel_types=rel_types,
+        direction=direction,
+        labels=labels,
+        limit=limit,
+        edge_limit=edge_limit,
+        label=label,
+    )
+    start_label = request.start_label
+    params = request.params()
     rows = _read(driver, "traverse/neighbourhood", params, database=database, timeout=timeout)
     row = rows[0] if rows else {"nodes": []}
     if not row["nodes"]:
@@ -389,18 +454,17 @@ def shortest_paths(
 
     Paths come back sorted by the keys along them, so the answer is stable.
     """
-    ends = ((from_key, _optional_label(from_label)), (to_key, _optional_label(to_label)))
-    params: dict[str, Any] = {
-        "from_key": _key("from_key", from_key),
-        "to_key": _key("to_key", to_key),
-        "from_label": ends[0][1],
-        "to_label": ends[1][1],
-        "max_length": _bounded_int("max_length", max_length, 1, MAX_PATH_LENGTH),
-        "max_paths": _bounded_int("max_paths", max_paths, 1, MAX_PATHS),
-        "types": [t.value for t in _rel_types(rel_types)],
-    }
-    if from_key == to_key and params["from_label"] == params["to_label"]:
-        raise ValueError("from_key and to_key name the same entity")
+    request = PathsRequest.check(
+        from_key=from_key,
+        to_key=to_key,
+        max_length=max_length,
+        rel_types=rel_types,
+        max_paths=max_paths,
+        from_label=from_label,
+        to_label=to_label,
+    )
+    ends = ((request.from_key, request.from_label), (request.to_key, request.to_label))
+    params = request.params()
     rows = _read(driver, "traverse/shortest_paths", params, database=database, timeout=timeout)
     if not rows:
         # No path, or an end that does not resolve to one node: say which.
@@ -466,6 +530,7 @@ def expand_network(
         "key": _key("seed_key", seed_key),
         "label": start_label,
         "run": run,
+        "types": [t.value for t in DETECTION_TYPES],
         "limit": _bounded_int("limit", limit, 1, MAX_MEMBER_LIMIT),
     }
     rows = _read(driver, "traverse/expand_network", params, database=database, timeout=timeout)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
@@ -100,10 +105,11 @@ def gql(client: TestClient, keys: dict[str, str]) -> Gql:
     """POST a query as a role (default analyst); returns the JSON body (status must be 200)."""
 
     def run(query: str, variables: dict[str, Any] | None = None, role: str = "analyst") -> Any:
+        # json.dumps escapes non-ASCII, so even a lone surrogate travels as JSON allows.
         resp = client.post(
             "/graphql",
-            json={"query": query, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {keys[role]}"},
+            content=json.dumps({"query": query, "variables": variables or {}}),
+            headers={"Authorization": f"Bearer {keys[role]}", "content-type": "application/json"},
         )
         assert resp.status_code == 200, resp.text
         return resp.json()
@@ -131,3 +137,23 @@ def execute(
             await driver.close()
 
     return asyncio.run(go())
+
+
+@pytest.fixture()
+def live_api(db: Driver, settings: Settings) -> Iterator[str]:
+    """The API served by uvicorn on a free port in a background thread; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

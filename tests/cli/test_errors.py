@@ -60,6 +60,7 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "keys list": ["keys", "list"],
     "export network": ["export", "network", "n1", "-f", "json", "-o", "{tmp}/n.json"],
     "export case": ["export", "case", "c1", "-f", "json", "-o", "{tmp}/c.json"],
+    "report network": ["report", "network", "n1", "--out", "{tmp}/r.html"],
     "export neighbourhood": ["export", "neighbourhood", "twitter:1", "-f", "json", "-o", "{tmp}/x"],
 }
 

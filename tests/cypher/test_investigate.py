@@ -9,8 +9,8 @@ import pytest
 from neo4j import Driver
 
 from cibgraph.neo4j.registry import QueryMode, get_query, registry
+from cibgraph.neo4j.values import to_python as _native
 from cibgraph.settings import Settings
-from cibgraph.traversals import _native
 
 
 def _setup(driver: Driver, settings: Settings, cypher: str) -> None:

@@ -1,7 +1,8 @@
-"""The quality harness (bench/quality.py) on the test instance: the demo's state network is found.
+"""The quality evaluation (cibgraph.detection.quality) on the test instance: the demo's state
+network is found.
 
-Runs the same logic as the benchmark: generate the default demo, load it, run every detection
-and the fusion, and score network membership against the generator's truth.csv.
+The same evaluation bench/quality.py prints: generate the default demo, load it, run every
+detection and the fusion, and score network membership against the generator's truth.csv.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from bench.quality import CONFOUNDERS, evaluate, load_demo, read_truth
+from cibgraph.detection.quality import CONFOUNDERS, evaluate, load_demo, read_truth
 from cibgraph.ingest.demo import DEFAULT_SEED
 
 

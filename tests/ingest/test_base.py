@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cibgraph.ingest.base import DuplicateCounter
+from cibgraph.ingest.duplicates import DuplicateCounter
 
 
 def test_repeats_are_counted_across_spilled_runs() -> None:

@@ -18,11 +18,11 @@ from cibgraph.ingest.base import LoadError, run_load
 from cibgraph.ingest.twitter_io import (
     TWEET_COLUMNS,
     USER_COLUMNS,
-    FieldError,
     TwitterIOLoader,
     campaign_from_name,
     parse_list,
 )
+from cibgraph.ingest.values import FieldError
 from cibgraph.neo4j.db import read
 
 runner = CliRunner()
@@ -479,11 +479,11 @@ def test_corrupted_rows_are_rejected_and_good_rows_load(db: Driver, tmp_path: Pa
     assert rejects == [
         ("5", "hashtags", "malformed list literal (SyntaxError)"),
         ("7", "latitude", "not a number: 'north'"),
-        ("8", "tweet_time", "not a date: Invalid isoformat string: 'yesterday'"),
+        ("8", "tweet_time", "not a date/time: 'yesterday' (Invalid isoformat string: 'yesterday')"),
         ("9", "is_retweet", "not true or false: 'maybe'"),
         ("10", "urls", "not an http(s) URL: 'ftp://example.org/x'"),
         ("12", "follower_count", "not a non-negative whole number: '12x'"),
-        ("14", "account_creation_date", "not a date: month must be in 1..12"),
+        ("14", "account_creation_date", "not a date/time: '2017-13-45' (month must be in 1..12)"),
         ("16", "userid", "empty id"),
         ("18", "user_mentions", "malformed list literal (SyntaxError)"),
         ("20", "like_count", "not a non-negative whole number: '-1'"),
@@ -511,7 +511,11 @@ def test_corrupted_users_rows(db: Driver, tmp_path: Path) -> None:
         rejects = [(r["line"], r["field"], r["reason"]) for r in csv.DictReader(fh)]
     assert rejects == [
         ("4", "following_count", "not a non-negative whole number: '3.5'"),
-        ("6", "account_creation_date", "not a date: Invalid isoformat string: 'not a date'"),
+        (
+            "6",
+            "account_creation_date",
+            "not a date/time: 'not a date' (Invalid isoformat string: 'not a date')",
+        ),
     ]
     loaded = read(
         db,

@@ -108,3 +108,24 @@ def test_label_slot_must_name_known_labels(tmp_path: Path) -> None:
     )
     with pytest.raises(QueryFileError, match="unknown"):
         parse_query_file(_write(tmp_path, "x", text), root=tmp_path)
+
+
+def test_every_load_query_of_rows_counts_them() -> None:
+    """The guard against silently lost rows: every load query of `$rows` returns its count."""
+    loads = {n: q for n, q in registry().items() if n.startswith("load/") and "rows" in q.params}
+    assert len(loads) >= 16
+    assert sorted(n for n, q in loads.items() if not q.counts_rows) == []
+    assert all(q.text.rstrip().endswith("RETURN count(*) AS rows") for q in loads.values())
+
+
+def test_counts_rows_needs_a_write_of_rows_returning_them(tmp_path: Path) -> None:
+    for body, message in (
+        ("// mode: read\n// counts: rows\nUNWIND $rows AS r RETURN count(*) AS rows", "counts"),
+        ("// mode: write\n// counts: all\nUNWIND $rows AS r CREATE (:Account)", "takes only"),
+        ("// mode: write\n// counts: rows\nUNWIND $rows AS r CREATE (:Account)", "AS rows"),
+    ):
+        path = tmp_path / "t" / "q.cypher"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"// name: t/q\n// answers: x\n// params: rows: list\n{body}\n")
+        with pytest.raises(QueryFileError, match=message):
+            parse_query_file(path, root=tmp_path)

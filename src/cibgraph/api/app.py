@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
+from urllib.parse import parse_qs
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -17,6 +19,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
 from cibgraph.api.auth import KeyChecker, Principal
+from cibgraph.api.body import (
+    MAX_JSON_NESTING,
+    BadRequest,
+    check_json_body,
+    check_query_text,
+    json_nesting,
+)
 from cibgraph.api.deps import OptionalPrincipal, request_id, unauthorized
 from cibgraph.api.exports import EXPORT_TIMEOUT, export_router
 from cibgraph.api.graphql.context import Context
@@ -25,6 +34,7 @@ from cibgraph.api.graphql.detections import DetectionRunner
 from cibgraph.api.graphql.schema import schema
 from cibgraph.neo4j.driver import get_driver, open_async_driver
 from cibgraph.neo4j.schema import apply_schema
+from cibgraph.report.api import report_router
 from cibgraph.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -34,7 +44,8 @@ QUERY_TIMEOUT = 15.0  # seconds, per Cypher query
 
 
 class BodyLimitAndRequestId:
-    """Gives every request an id (echoed in `X-Request-Id`) and refuses bodies over the limit.
+    """Gives every request an id (echoed in `X-Request-Id`), refuses bodies over the limit, and
+    checks a GraphQL request's shape (`api/body.py`) before strawberry parses it.
 
     The body is read here, up to the limit, before any handler sees it: a client that sends more
     (with or without a Content-Length) gets 413 and the rest is never buffered.
@@ -59,8 +70,9 @@ class BodyLimitAndRequestId:
 
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
+        too_large = f"request body too large (at most {self.max_bytes} bytes)"
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._too_large(send_with_id)
+            await _refuse(send_with_id, 413, too_large, "PAYLOAD_TOO_LARGE")
             return
         chunks: list[bytes] = []
         size = 0
@@ -72,11 +84,16 @@ class BodyLimitAndRequestId:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._too_large(send_with_id)
+                await _refuse(send_with_id, 413, too_large, "PAYLOAD_TOO_LARGE")
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
+        try:
+            _check_graphql_request(scope, headers, body)
+        except BadRequest as exc:
+            await _refuse(send_with_id, 400, str(exc), "BAD_REQUEST")
+            return
         sent = False
 
         async def replay() -> Message:
@@ -88,23 +105,37 @@ class BodyLimitAndRequestId:
 
         await self.app(scope, replay, send_with_id)
 
-    async def _too_large(self, send: Send) -> None:
-        body = (
-            b'{"errors":[{"message":"request body too large (at most '
-            + str(self.max_bytes).encode()
-            + b' bytes)","extensions":{"code":"PAYLOAD_TOO_LARGE"}}]}'
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+def _check_graphql_request(scope: Scope, headers: dict[bytes, bytes], body: bytes) -> None:
+    """`BadRequest` for a GraphQL request no parser should be handed."""
+    if not str(scope.get("path", "")).rstrip("/").endswith("/graphql"):
+        return
+    if scope.get("method") == "POST":
+        kind = headers.get(b"content-type", b"application/json").split(b";")[0].strip().lower()
+        if kind == b"application/json":
+            check_json_body(body)
+        return
+    params = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
+    query = params.get("query", [""])[0]
+    check_query_text(query)
+    variables = params.get("variables", [""])[0]
+    if json_nesting(variables, MAX_JSON_NESTING):
+        raise BadRequest(f"variables nest deeper than {MAX_JSON_NESTING} levels")
+
+
+async def _refuse(send: Send, status: int, message: str, code: str) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 async def graphql_principal(request: Request, principal: OptionalPrincipal) -> Principal | None:
@@ -156,6 +187,7 @@ def create_app(
             driver=lambda: get_driver(s), database=s.neo4j_database, timeout=export_timeout
         )
     )
+    app.include_router(report_router(driver=lambda: get_driver(s), database=s.neo4j_database))
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

@@ -38,6 +38,7 @@ MEDIA_TYPES: dict[ExportFormat, str] = {
     ExportFormat.GEXF: "application/gexf+xml",
     ExportFormat.CYPHER: "text/plain; charset=utf-8",
     ExportFormat.STIX: "application/stix+json;version=2.1",
+    ExportFormat.COORTWEET: "text/csv; charset=utf-8",
 }
 
 

@@ -15,6 +15,7 @@ from cibgraph.cli import (  # noqa: F401
     traverse,
     keys,
     export,
+    report,
     browser,
 )
 

@@ -1,165 +1,145 @@
-"""`cibgraph detect`: run the detections and fuse them into scored networks."""
+"""`cibgraph detect`: run the detections and fuse them into scored networks.
+
+One command per registered signal and `networks`; their options are the signals' and fusion's
+parameter models (cibgraph.detection.registry), with the models' defaults and descriptions, and
+every run goes through cibgraph.detection.pipeline.
+"""
 
 from __future__ import annotations
 
-import time
-from typing import Annotated
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
-from cibgraph.cli.output import console
+from cibgraph.cli.output import console, err, fail
+from cibgraph.detection.fusion import FusionParams
+from cibgraph.detection.pipeline import PipelineResult, detect_and_fuse, run_signal
+from cibgraph.detection.registry import SIGNALS
+from cibgraph.detection.signal import ParamSpec, Scalar, Signal, make_params, param_specs
 
 detect_app = typer.Typer(help="Run the detections and fuse them into scored networks.")
 app.add_typer(detect_app, name="detect")
 
-
-@detect_app.command("coordination")
-def detect_coordination_command(
-    time_window: Annotated[
-        int, typer.Option("--time-window", min=0, help="Seconds between two shares (inclusive).")
-    ],
-    min_participation: Annotated[
-        int, typer.Option("--min-participation", min=1, help="Share events an account needs.")
-    ],
-    edge_weight: Annotated[
-        float,
-        typer.Option("--edge-weight", min=0.0, max=1.0, help="Quantile of weights to flag above."),
-    ] = 0.5,
-) -> None:
-    """Coordinated sharing as CooRTweet 2.1 defines it, written as COORDINATED_WITH edges."""
-    from cibgraph.detection.coordination import detect_coordination, write_coordination
-
-    driver = connect()
-    started = time.perf_counter()
-    result = detect_coordination(
-        driver,
-        time_window=time_window,
-        min_participation=min_participation,
-        edge_weight=edge_weight,
-    )
-    run = write_coordination(driver, result)
-    quantile = "-" if result.weight_quantile is None else f"{result.weight_quantile:g}"
-    console.print(f"run {run.run_id}")
-    console.print(f"  share events read  {result.share_events:,}")
-    console.print(f"  coordinated pairs  {result.coordinated_pairs:,}")
-    console.print(f"  accounts           {run.accounts:,}")
-    console.print(f"  edges              {run.edges:,}")
-    console.print(f"  above quantile {quantile:<4}{result.edges_above_threshold:,}")
-    console.print(f"  seconds            {time.perf_counter() - started:.2f}")
+FUSION_SPECS = param_specs(FusionParams, exclude={"weights"})
 
 
-@detect_app.command("infrastructure")
-def detect_infrastructure_command(
-    max_accounts: Annotated[
-        int, typer.Option(min=3, help="IPs used by this many accounts or more are ignored.")
-    ] = 100,
-    min_weight: Annotated[float, typer.Option(min=0.0, help="Smallest edge weight kept.")] = 0.01,
-) -> None:
-    """Accounts tied by the rare IPs they used, written as SHARES_INFRA_WITH edges."""
-    from cibgraph.detection.infrastructure import (
-        InfraParams,
-        detect_infrastructure,
-        write_infrastructure,
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _option(
+    ident: str, spec: ParamSpec, flag: str, *, required: bool = False, what: str = ""
+) -> inspect.Parameter:
+    """A typer option for one model parameter (the model checks the value: one error style)."""
+    bounds = spec.bounds_text()
+    text = f"{what}{spec.description}" + (f" ({bounds})" if bounds else "")
+    option = typer.Option(... if required else spec.default, flag, help=text)
+    return inspect.Parameter(
+        ident, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=spec.type
     )
 
-    driver = connect()
-    started = time.perf_counter()
-    result = detect_infrastructure(driver, InfraParams(max_accounts, min_weight))
-    run = write_infrastructure(driver, result)
-    console.print(f"run {run}")
-    console.print(f"  shared IPs used      {result.ips_used:,}")
-    console.print(f"  IPs above the cap    {result.ips_capped:,}")
-    console.print(f"  edges                {len(result.edges):,}")
-    console.print(f"  seconds              {time.perf_counter() - started:.2f}")
+
+def _with_signature(fn: Callable[..., None], params: Iterable[inspect.Parameter]) -> None:
+    """Give `fn` the options typer reads from its signature."""
+    vars(fn)["__signature__"] = inspect.Signature(list(params))
 
 
-@detect_app.command("control")
-def detect_control_command(
-    max_admins: Annotated[int, typer.Option(min=2, help="Skip pages run by more admins.")] = 50,
-    min_common: Annotated[int, typer.Option(min=1, help="Common followers for an overlap.")] = 3,
-    min_jaccard: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.05,
-) -> None:
-    """Co-administration (CO_ADMIN_WITH) and page audience overlap (AUDIENCE_OVERLAP)."""
-    from cibgraph.detection.control import ControlParams, detect_control, write_control
-
-    driver = connect()
-    started = time.perf_counter()
-    result = detect_control(driver, ControlParams(max_admins, min_common, min_jaccard))
-    run = write_control(driver, result)
-    console.print(f"run {run}")
-    console.print(f"  co-admin account pairs   {len(result.co_admins):,}")
-    console.print(f"  page/group pairs         {len(result.entity_links):,}")
-    console.print(f"  audience overlaps        {len(result.overlaps):,}")
-    console.print(f"  seconds                  {time.perf_counter() - started:.2f}")
+def _count(value: Scalar) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-@detect_app.command("cohorts")
-def detect_cohorts_command(
-    max_gap: Annotated[
-        int, typer.Option(min=0, help="Seconds between creations inside a burst.")
-    ] = 1800,
-    min_size: Annotated[int, typer.Option(min=2, help="Accounts a burst needs.")] = 10,
-    neighbours: Annotated[int, typer.Option(min=1, help="Later burst-mates linked.")] = 10,
-) -> None:
-    """Creation bursts with look-alike handles and clients, written as COHORT_WITH edges."""
-    from cibgraph.detection.cohorts import CohortParams, detect_cohorts, write_cohorts
+def _signal_command(signal: Signal[Any, Any]) -> None:
+    def command(**values: Any) -> None:
+        try:
+            run = run_signal(connect(), signal.kind, values)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        rows = [*((what, _count(n)) for what, n in run.report), ("seconds", f"{run.seconds:.2f}")]
+        width = max(len(what) for what, _ in rows) + 2
+        console.print(f"run {run.run_id}")
+        for what, n in rows:
+            console.print(f"  {what:<{width}}{n}", highlight=False)
 
-    driver = connect()
-    started = time.perf_counter()
-    result = detect_cohorts(driver, CohortParams(max_gap, min_size, neighbours))
-    run = write_cohorts(driver, result)
-    console.print(f"run {run}")
-    console.print(f"  bursts               {result.bursts:,}")
-    console.print(f"  accounts in bursts   {result.accounts_in_bursts:,}")
-    console.print(f"  edges                {len(result.edges):,}")
-    console.print(f"  seconds              {time.perf_counter() - started:.2f}")
+    types = " and ".join(t.value for t in signal.rel_types)
+    command.__doc__ = f"{signal.summary} Written as {types} edges."
+    _with_signature(
+        command,
+        (
+            _option(s.name, s, _flag(s.name), required=s.name in signal.explicit)
+            for s in signal.param_specs
+        ),
+    )
+    detect_app.command(signal.kind)(command)
 
 
-@detect_app.command("networks")
-def detect_networks_command(
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Run every signal first, not only the missing ones.")
-    ] = False,
-    time_window: Annotated[
-        int, typer.Option("--time-window", min=0, help="Coordination window, when it runs.")
-    ] = 60,
-    min_participation: Annotated[
-        int, typer.Option("--min-participation", min=1, help="Coordination, when it runs.")
-    ] = 2,
-    min_score: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.5,
-    min_size: Annotated[int, typer.Option(min=2)] = 5,
-    gds: Annotated[
-        bool, typer.Option("--gds/--no-gds", help="Use GDS when the server has it.")
-    ] = True,
-) -> None:
-    """Fuse the signals' latest runs into scored, explained networks (IN_NETWORK)."""
-    from cibgraph.detection.cohorts import detect_cohorts, write_cohorts
-    from cibgraph.detection.control import detect_control, write_control
-    from cibgraph.detection.coordination import detect_coordination, write_coordination
-    from cibgraph.detection.fusion import FusionParams, detect_networks, latest_runs
-    from cibgraph.detection.infrastructure import detect_infrastructure, write_infrastructure
+for _signal in SIGNALS:
+    _signal_command(_signal)
 
-    driver = connect()
-    started = time.perf_counter()
-    runs = {} if fresh else latest_runs(driver)
-    if "coordination" not in runs:
-        runs["coordination"] = write_coordination(
-            driver,
-            detect_coordination(
-                driver, time_window=time_window, min_participation=min_participation
+
+def _network_options() -> list[inspect.Parameter]:
+    """--fresh, --gds, fusion's parameters, and each signal's for when it runs: a signal's
+    option keeps its own name unless another signal or fusion uses it (then `--<kind>-<name>`)."""
+    taken = [s.name for s in FUSION_SPECS] + [p.name for s in SIGNALS for p in s.param_specs]
+    options = [
+        inspect.Parameter(
+            "fresh",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                False, "--fresh", help="Run every signal first, not only the missing ones."
             ),
-        ).run_id
-    if "infrastructure" not in runs:
-        runs["infrastructure"] = write_infrastructure(driver, detect_infrastructure(driver))
-    if "control" not in runs:
-        runs["control"] = write_control(driver, detect_control(driver))
-    if "cohorts" not in runs:
-        runs["cohorts"] = write_cohorts(driver, detect_cohorts(driver))
-    params = FusionParams(min_score=min_score, min_size=min_size)
-    result = detect_networks(driver, params, runs=runs, use_gds=None if gds else False)
+            annotation=bool,
+        ),
+        inspect.Parameter(
+            "gds",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(True, "--gds/--no-gds", help="Use GDS when the server has it."),
+            annotation=bool,
+        ),
+    ]
+    options += [
+        _option(f"fusion__{s.name}", s, _flag(s.name), what="fusion: ") for s in FUSION_SPECS
+    ]
+    for signal in SIGNALS:
+        for s in signal.param_specs:
+            clash = taken.count(s.name) > 1
+            flag = _flag(f"{signal.kind}_{s.name}" if clash else s.name)
+            what = f"{signal.kind}, when it runs: "
+            options.append(_option(f"{signal.kind}__{s.name}", s, flag, what=what))
+    return options
+
+
+def detect_networks_command(*, fresh: bool, gds: bool, **values: Any) -> None:
+    """Fuse the signals' latest runs (missing ones run first) into scored, explained networks."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for ident, value in values.items():
+        kind, _, name = ident.partition("__")
+        grouped.setdefault(kind, {})[name] = value
+    try:
+        fusion = make_params(FusionParams, grouped.pop("fusion", {}), what="fusion")
+        result = detect_and_fuse(
+            connect(),
+            fresh=fresh,
+            params=grouped,
+            fusion=fusion,
+            use_gds=None if gds else False,
+            progress=lambda step: err.print(f"[dim]{step}[/]", highlight=False),
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    _print_networks(result)
+
+
+_with_signature(detect_networks_command, _network_options())
+detect_app.command("networks")(detect_networks_command)
+
+
+def _print_networks(done: PipelineResult) -> None:
+    result = done.fusion
     console.print(f"run {result.run_id} (communities by {'GDS' if result.used_gds else 'Python'})")
     for signal, run in sorted(result.signal_runs.items()):
         console.print(f"  {signal:15} {run}")
@@ -177,4 +157,5 @@ def detect_networks_command(
     for rank, n in enumerate(result.networks, start=1):
         console.rule(f"network {rank}")
         console.print(n.explanation(), markup=False, highlight=False)
-    console.print(f"{len(result.networks)} networks in {time.perf_counter() - started:.2f} s")
+    seconds = sum(done.timings.values())
+    console.print(f"{len(result.networks)} networks in {seconds:.2f} s")

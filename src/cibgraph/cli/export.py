@@ -18,7 +18,7 @@ export_app = typer.Typer(help="Export a network, a case or a neighbourhood to a 
 app.add_typer(export_app, name="export")
 
 ExportFormatOption = Annotated[
-    str, typer.Option("--format", "-f", help="csv, json, graphml, gexf, cypher or stix.")
+    str, typer.Option("--format", "-f", help="csv, json, graphml, gexf, cypher, stix or coortweet.")
 ]
 ExportOut = Annotated[Path, typer.Option("--out", "-o", help="The file to write.")]
 TlpOption = Annotated[str, typer.Option("--tlp", help="STIX marking: clear, green, amber, red.")]

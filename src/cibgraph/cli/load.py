@@ -18,6 +18,7 @@ from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
+from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
 
 load_app = typer.Typer(help="Load source files into Neo4j (validated, idempotent, batched).")
 app.add_typer(load_app, name="load")
@@ -67,6 +68,7 @@ def run_loads(
                         batch_size=batch_size,
                         dry_run=dry_run,
                         progress=tick,
+                        switch_seconds=LOAD_SWITCH_INTERVAL,  # a process that only loads
                     )
                 )
             except LoadError as exc:

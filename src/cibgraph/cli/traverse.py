@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cibgraph import traversals
 from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import fail
@@ -33,17 +34,19 @@ def _print_json(value: Any) -> None:
 @traverse_app.command("neighbourhood")
 def traverse_neighbourhood(
     key: str,
-    depth: Annotated[int, typer.Option("--depth", "-d")] = 1,
+    depth: Annotated[
+        int, typer.Option("--depth", "-d", help=f"Hops, 1 to {traversals.MAX_DEPTH}.")
+    ] = 1,
     types: TypesOption = None,
     direction: Annotated[str, typer.Option("--direction", help="out, in or both")] = "both",
     labels: Annotated[
         list[str] | None, typer.Option("--label", "-l", help="Pass only through this label.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", help=f"Nodes, 1 to {traversals.MAX_NODE_LIMIT:,}.")
+    ] = traversals.DEFAULT_NODE_LIMIT,
 ) -> None:
     """The nodes within --depth hops of KEY and the relationships between them."""
-    from cibgraph import traversals
-
     try:
         graph = traversals.neighbourhood(
             connect(),
@@ -63,12 +66,12 @@ def traverse_neighbourhood(
 def traverse_paths(
     from_key: str,
     to_key: str,
-    max_length: Annotated[int, typer.Option("--max-length")] = 4,
+    max_length: Annotated[
+        int, typer.Option("--max-length", help=f"Hops, 1 to {traversals.MAX_PATH_LENGTH}.")
+    ] = 4,
     types: TypesOption = None,
 ) -> None:
     """The shortest paths between two entities."""
-    from cibgraph import traversals
-
     try:
         paths = traversals.shortest_paths(
             connect(), from_key=from_key, to_key=to_key, max_length=max_length, rel_types=types
@@ -81,8 +84,6 @@ def traverse_paths(
 @traverse_app.command("network-of")
 def traverse_network_of(key: str) -> None:
     """The detected networks KEY belongs to, with their scores and explanations."""
-    from cibgraph import traversals
-
     try:
         _print_json(traversals.network_of(connect(), key=key))
     except (ValueError, LookupError) as exc:
@@ -90,10 +91,13 @@ def traverse_network_of(key: str) -> None:
 
 
 @traverse_app.command("expand")
-def traverse_expand(key: str, limit: Annotated[int, typer.Option("--limit")] = 100) -> None:
+def traverse_expand(
+    key: str,
+    limit: Annotated[
+        int, typer.Option("--limit", help=f"Members, 1 to {traversals.MAX_MEMBER_LIMIT:,}.")
+    ] = traversals.DEFAULT_MEMBER_LIMIT,
+) -> None:
     """Who else is in KEY's network(s), ranked by evidence."""
-    from cibgraph import traversals
-
     try:
         _print_json(traversals.expand_network(connect(), seed_key=key, limit=limit))
     except (ValueError, LookupError) as exc:

@@ -27,21 +27,26 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from itertools import groupby
+from typing import Any
 
 from neo4j import Driver
+from pydantic import Field
+from pydantic.dataclasses import dataclass as params_model
 
 from cibgraph.detection.runs import finish_run, start_run
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal
+from cibgraph.neo4j.runner import QueryRunner
+from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
 
 KIND = "cohorts"
 ALGORITHM = "creation bursts (gap chaining) x handle shape x client"
+_STRENGTH = "the weight as written: 0.4 same burst, +0.4 same handle shape, +0.2 same client"
 BURST_WEIGHT = 0.4
 SHAPE_WEIGHT = 0.4
 CLIENT_WEIGHT = 0.2
@@ -50,19 +55,17 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 
 
-@dataclass(frozen=True, slots=True)
+@params_model(config=PARAMS_CONFIG)
 class CohortParams:
-    max_gap: int = 1800  # seconds between consecutive creations inside a burst
-    min_size: int = 10  # accounts a burst needs
-    neighbours: int = 10  # later accounts of the burst each account is linked to
+    """The knobs of creation-cohort detection."""
 
-    def __post_init__(self) -> None:
-        if self.max_gap < 0:
-            raise ValueError("max_gap must be at least 0 seconds")
-        if self.min_size < 2:
-            raise ValueError("min_size must be at least 2")
-        if self.neighbours < 1:
-            raise ValueError("neighbours must be at least 1")
+    max_gap: int = Field(
+        default=1800, ge=0, description="Seconds between consecutive creations inside a burst."
+    )
+    min_size: int = Field(default=10, ge=2, description="Accounts a burst needs.")
+    neighbours: int = Field(
+        default=10, ge=1, description="Later accounts of the burst each account is linked to."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,14 @@ class CohortResult:
     edges: tuple[CohortEdge, ...]
     bursts: int
     accounts_in_bursts: int
+
+    def report(self) -> list[tuple[str, Scalar]]:
+        """The counts a front end prints."""
+        return [
+            ("bursts", self.bursts),
+            ("accounts in bursts", self.accounts_in_bursts),
+            ("edges", len(self.edges)),
+        ]
 
 
 def handle_shape(handle: str) -> str:
@@ -156,13 +167,14 @@ def read_profiles(driver: Driver, *, database: str | None = None) -> list[Accoun
     """Creation time, handle and client of every account that has a creation time (READ)."""
     return [
         AccountProfile(r["account"], r["platform"], r["created_ms"], r["handle"], r["client"])
-        for r in get_query("detect/account_profiles").run(driver, database=database)
+        for r in QueryRunner(driver, database=database).run("detect/account_profiles")
     ]
 
 
 def detect_cohorts(
     driver: Driver, params: CohortParams | None = None, *, database: str | None = None
 ) -> CohortResult:
+    """Read the account profiles from Neo4j and compute the cohort edges."""
     p = params or CohortParams()
     result = compute_cohorts(read_profiles(driver, database=database), p)
     logger.info(
@@ -179,12 +191,8 @@ def write_cohorts(driver: Driver, result: CohortResult, *, database: str | None 
     run = start_run(
         driver, kind=KIND, algorithm=ALGORITHM, params=asdict(result.params), database=database
     )
-    write_batches(
-        driver,
-        get_query("detect/cohort_with").text,
-        (asdict(e) for e in result.edges),
-        params={"run": run.run_id},
-        database=database,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/cohort_with", (asdict(e) for e in result.edges), params={"run": run.run_id}
     )
     finish_run(
         driver,
@@ -197,3 +205,32 @@ def write_cohorts(driver: Driver, result: CohortResult, *, database: str | None 
         database=database,
     )
     return run.run_id
+
+
+def _strength(row: Mapping[str, Any]) -> float:
+    return float(row["weight"])
+
+
+def _evidence(row: Mapping[str, Any]) -> str:
+    alike = [
+        f"both with handles shaped {row['shape']}" if row["same_shape"] else "",
+        "the same client" if row["same_client"] else "",
+    ]
+    detail = " and ".join(x for x in alike if x)
+    return (
+        f"{row['a']} and {row['b']} were created {float(row['created_gap']):.0f} s apart in a "
+        f"burst of {row['burst_size']} accounts starting {row['burst']}"
+        + (f", {detail}" if detail else "")
+    )
+
+
+SIGNAL: Signal[CohortParams, CohortResult] = Signal(
+    kind=KIND,
+    label="creation burst with look-alike handles",
+    summary="Creation bursts with look-alike handles and clients.",
+    rel_type=RelType.COHORT_WITH,
+    params=CohortParams,
+    detect=detect_cohorts,
+    write=write_cohorts,
+    fusion=FusionReader("detect/fusion_cohort_edges", _strength, _STRENGTH, _evidence),
+)

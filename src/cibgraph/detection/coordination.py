@@ -33,37 +33,38 @@ import time
 import uuid
 from array import array
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from neo4j import Driver
+from pydantic import Field
+from pydantic.dataclasses import dataclass as params_model
 
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
+from cibgraph.neo4j.runner import QueryRunner
+from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
 
 KIND = "coordination"
 ALGORITHM = "CooRTweet 2.1 coordinated sharing"
+_STRENGTH = "1 - exp(-(weight - 1) / 3): one co-share 0, 2 give 0.28, 5 give 0.74"
 EDGE_BATCH_SIZE = 5_000
 
 
-@dataclass(frozen=True, slots=True)
+@params_model(config=PARAMS_CONFIG)
 class CoordinationParams:
-    """The three knobs of CooRTweet's detection."""
+    """The three knobs of CooRTweet's detection (60 s and 2 as CooRTweet is usually run)."""
 
-    time_window: int
-    min_participation: int
-    edge_weight: float = 0.5
-
-    def __post_init__(self) -> None:
-        if self.time_window < 0:
-            raise ValueError("time_window must be at least 0 seconds")
-        if self.min_participation < 1:
-            raise ValueError("min_participation must be at least 1")
-        if not 0.0 <= self.edge_weight <= 1.0:
-            raise ValueError("edge_weight must be between 0 and 1")
+    time_window: int = Field(
+        default=60, ge=0, description="Seconds between two shares (inclusive)."
+    )
+    min_participation: int = Field(default=2, ge=1, description="Share events an account needs.")
+    edge_weight: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Quantile of edge weights to flag edges above."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,17 @@ class CoordinationResult:
     def edges_above_threshold(self) -> int:
         return sum(e.weight_threshold for e in self.edges)
 
+    def report(self) -> list[tuple[str, Scalar]]:
+        """The counts a front end prints."""
+        quantile = "-" if self.weight_quantile is None else f"{self.weight_quantile:g}"
+        return [
+            ("share events read", self.share_events),
+            ("coordinated pairs", self.coordinated_pairs),
+            ("accounts", self.accounts),
+            ("edges", len(self.edges)),
+            (f"above quantile {quantile}", self.edges_above_threshold),
+        ]
+
 
 @dataclass(frozen=True, slots=True)
 class CoordinationRun:
@@ -165,8 +177,8 @@ def read_share_events(
     driver: Driver, *, min_participation: int, database: str | None = None
 ) -> ShareColumns:
     """Every share event of the accounts with at least `min_participation` of them (READ)."""
-    records = get_query("detect/share_events").run(
-        driver, {"min_participation": min_participation}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/share_events", {"min_participation": min_participation}
     )
     cols = ShareColumns([], [], [], [], [])
     for r in records:
@@ -345,7 +357,13 @@ def detect_coordination(
     database: str | None = None,
 ) -> CoordinationResult:
     """Read the share events from Neo4j and compute CooRTweet's coordinated network."""
-    params = CoordinationParams(time_window, min_participation, edge_weight)
+    params: CoordinationParams = SIGNAL.make_params(
+        {
+            "time_window": time_window,
+            "min_participation": min_participation,
+            "edge_weight": edge_weight,
+        }
+    )
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     shares = read_share_events(driver, min_participation=min_participation, database=database)
@@ -381,8 +399,8 @@ def write_coordination(
     """
     run = run_id or new_run_id(result.started_at)
     p = result.params
-    get_query("detect/coordination_run_start").run(
-        driver,
+    QueryRunner(driver, database=database).run(
+        "detect/coordination_run_start",
         {
             "run": run,
             "kind": KIND,
@@ -392,20 +410,17 @@ def write_coordination(
             "edge_weight": p.edge_weight,
             "started_at": result.started_at,
         },
-        database=database,
     )
-    write_batches(
-        driver,
-        get_query("detect/coordinated_with").text,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/coordinated_with",
         (e.row() for e in result.edges),
         batch_size=batch_size,
         params={"run": run},
-        database=database,
     )
     finished = datetime.now(UTC)
     accounts = result.accounts
-    get_query("detect/coordination_run_finish").run(
-        driver,
+    QueryRunner(driver, database=database).run(
+        "detect/coordination_run_finish",
         {
             "run": run,
             "finished_at": finished,
@@ -416,7 +431,6 @@ def write_coordination(
             "edges_above_threshold": result.edges_above_threshold,
             "weight_quantile": result.weight_quantile,
         },
-        database=database,
     )
     return CoordinationRun(run, accounts, len(result.edges), result.started_at, finished)
 
@@ -438,17 +452,57 @@ def coordination_evidence(
         raise ValueError("evidence needs two different accounts")
     if time_window < 0:
         raise ValueError("time_window must be at least 0 seconds")
-    records = get_query("detect/coordination_evidence").run(
-        driver, {"a": a_key, "b": b_key, "time_window": time_window}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/coordination_evidence", {"a": a_key, "b": b_key, "time_window": time_window}
     )
     return [
         EvidencePair(
             object_key=r["object"],
             a_content_id=r["a_content_id"],
-            a_at=r["a_at"].to_native(),
+            a_at=r["a_at"],
             b_content_id=r["b_content_id"],
-            b_at=r["b_at"].to_native(),
+            b_at=r["b_at"],
             delta=r["delta"],
         )
         for r in records
     ]
+
+
+def _strength(row: Mapping[str, Any]) -> float:
+    return saturating(int(row["weight"]), 3, offset=1)
+
+
+def _evidence(row: Mapping[str, Any]) -> str:
+    return (
+        f"{row['a']} and {row['b']} shared the same content {int(row['weight'])} times within "
+        f"the time window (on average {float(row['avg_time_delta'] or 0):.0f} s apart)"
+    )
+
+
+def _detect(
+    driver: Driver, p: CoordinationParams, *, database: str | None = None
+) -> CoordinationResult:
+    return detect_coordination(
+        driver,
+        time_window=p.time_window,
+        min_participation=p.min_participation,
+        edge_weight=p.edge_weight,
+        database=database,
+    )
+
+
+def _write(driver: Driver, result: CoordinationResult, *, database: str | None = None) -> str:
+    return write_coordination(driver, result, database=database).run_id
+
+
+SIGNAL: Signal[CoordinationParams, CoordinationResult] = Signal(
+    kind=KIND,
+    label="coordinated sharing",
+    summary="Coordinated sharing as CooRTweet 2.1 defines it.",
+    rel_type=RelType.COORDINATED_WITH,
+    params=CoordinationParams,
+    detect=_detect,
+    write=_write,
+    fusion=FusionReader("detect/fusion_coordination_edges", _strength, _STRENGTH, _evidence),
+    explicit=("time_window", "min_participation"),
+)

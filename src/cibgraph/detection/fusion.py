@@ -1,16 +1,10 @@
 """Fusion: the detection signals combined into scored, explained networks of accounts and pages.
 
-Every signal keeps its own relationship type, run and raw weight; fusion reads one run of each and
-turns each edge's raw weight into a strength in [0, 1]:
-
-- coordination (COORDINATED_WITH): 1 - exp(-(weight - 1) / 3). One coincidental co-share is no
-  evidence (0.0); 2 gives 0.28, 5 gives 0.74, 10 gives 0.95;
-- infrastructure (SHARES_INFRA_WITH): 1 - exp(-weight / 0.15). One unblocked address shared by
-  ~40 accounts gives ~0.76, a VPN exit shared by ~70 about 0.15;
-- control (CO_ADMIN_WITH between accounts): 1 - exp(-weight). One page or group run together
-  gives 0.63, two 0.86;
-- cohorts (COHORT_WITH): the edge's weight as written (0.4 same burst, +0.4 same handle shape,
-  +0.2 same client).
+Every signal keeps its own relationship type, run and raw weight; fusion reads one run of each
+(with the signal's `fusion_query`) and turns each edge's raw weight into a strength in [0, 1]
+with the signal's `strength` function (cibgraph.detection.registry; docs/model.md tabulates
+them). One coincidental co-share, one address shared by a crowd or one look-alike handle is weak
+evidence; several of them, or one of each kind, are strong.
 
 The fused weight of a pair of accounts is the sum over signals of `signal weight x strength`.
 Networks are then found in three steps, each a documented threshold:
@@ -54,55 +48,54 @@ from typing import Any
 
 from neo4j import Driver
 from neo4j.exceptions import ClientError
+from pydantic import Field
+from pydantic.dataclasses import dataclass as params_model
 
+from cibgraph.detection.registry import get_signal, kinds
 from cibgraph.detection.runs import finish_run, latest_run, start_run
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.detection.signal import PARAMS_CONFIG, SignalEdge
+from cibgraph.neo4j.runner import QueryRunner
 
 logger = logging.getLogger(__name__)
 
 KIND = "networks"
 ALGORITHM = "weighted signal fusion, pruned and peeled, weakly connected components"
-SIGNALS = ("coordination", "infrastructure", "control", "cohorts")
-SIGNAL_LABELS = {
-    "coordination": "coordinated sharing",
-    "infrastructure": "shared infrastructure",
-    "control": "shared control of pages and groups",
-    "cohorts": "creation burst with look-alike handles",
-}
+SIGNALS = kinds()  # the registry's, in its order
 TOP_EVIDENCE = 5
 MEMBER_EVIDENCE = 3
 SHOWN_OVERLAPS = 3
 
 
-@dataclass(frozen=True, slots=True)
+def _unit_weights() -> dict[str, float]:
+    return dict.fromkeys(SIGNALS, 1.0)
+
+
+@params_model(config=PARAMS_CONFIG)
 class FusionParams:
-    min_edge: float = 0.65
-    min_member_strength: float = 1.5
-    min_size: int = 5
-    min_score: float = 0.5
-    min_group_share: float = 0.5  # of a group's members in the network, to attach it by members
-    weights: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(SIGNALS, 1.0))
+    """The thresholds of fusion (see the module docstring) and each signal's weight."""
+
+    min_edge: float = Field(
+        default=0.65, gt=0.0, description="Smallest fused weight of a kept pair."
+    )
+    min_member_strength: float = Field(
+        default=1.5, ge=0.0, description="Smallest fused weight an account keeps over its pairs."
+    )
+    min_size: int = Field(default=5, ge=2, description="Accounts a network needs.")
+    min_score: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Smallest network score kept."
+    )
+    min_group_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a group's members in the network that attaches the group.",
+    )
+    weights: dict[str, float] = Field(default_factory=_unit_weights)
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(SIGNALS)
         if unknown:
             raise ValueError(f"unknown signals {sorted(unknown)}; known: {', '.join(SIGNALS)}")
-        if self.min_edge <= 0:
-            raise ValueError("min_edge must be above 0")
-        if self.min_size < 2:
-            raise ValueError("min_size must be at least 2")
-
-
-@dataclass(frozen=True, slots=True)
-class SignalEdge:
-    """One edge of one signal, its strength in [0, 1] and a sentence saying what it is."""
-
-    signal: str
-    a: str
-    b: str
-    strength: float
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +138,7 @@ class Network:
         ]
         for signal, s in sorted(self.strengths.items(), key=lambda kv: -kv[1]):
             lines.append(
-                f"  {SIGNAL_LABELS[signal]}: strength {s:.2f} "
+                f"  {get_signal(signal).label}: strength {s:.2f} "
                 f"({self.edge_counts.get(signal, 0):,} edges; "
                 f"{self.covered.get(signal, 0):,} of {self.size:,} members)"
             )
@@ -166,67 +159,6 @@ class Network:
 # ----------------------------------------------------------------------------- signal edges
 
 
-def _coordination(r: Mapping[str, Any]) -> SignalEdge:
-    w = int(r["weight"])
-    return SignalEdge(
-        "coordination",
-        r["a"],
-        r["b"],
-        1.0 - math.exp(-(w - 1) / 3),
-        f"{r['a']} and {r['b']} shared the same content {w} times within the time window "
-        f"(on average {float(r['avg_time_delta'] or 0):.0f} s apart)",
-    )
-
-
-def _infrastructure(r: Mapping[str, Any]) -> SignalEdge:
-    w = float(r["weight"])
-    ips = ", ".join(r["evidence"] or [])
-    return SignalEdge(
-        "infrastructure",
-        r["a"],
-        r["b"],
-        1.0 - math.exp(-w / 0.15),
-        f"{r['a']} and {r['b']} used {r['shared_ips']} of the same rare IPs ({ips}; "
-        f"weight {w:.2f})",
-    )
-
-
-def _control(r: Mapping[str, Any]) -> SignalEdge:
-    w = int(r["weight"])
-    return SignalEdge(
-        "control",
-        r["a"],
-        r["b"],
-        1.0 - math.exp(-w),
-        f"{r['a']} and {r['b']} administer {w} pages or groups together "
-        f"({', '.join(r['evidence'] or [])})",
-    )
-
-
-def _cohorts(r: Mapping[str, Any]) -> SignalEdge:
-    alike = [
-        f"both with handles shaped {r['shape']}" if r["same_shape"] else "",
-        "the same client" if r["same_client"] else "",
-    ]
-    detail = " and ".join(x for x in alike if x)
-    return SignalEdge(
-        "cohorts",
-        r["a"],
-        r["b"],
-        float(r["weight"]),
-        f"{r['a']} and {r['b']} were created {float(r['created_gap']):.0f} s apart in a burst of "
-        f"{r['burst_size']} accounts starting {r['burst']}" + (f", {detail}" if detail else ""),
-    )
-
-
-SIGNAL_READERS: dict[str, tuple[str, Callable[[Mapping[str, Any]], SignalEdge]]] = {
-    "coordination": ("detect/fusion_coordination_edges", _coordination),
-    "infrastructure": ("detect/fusion_infrastructure_edges", _infrastructure),
-    "control": ("detect/fusion_control_edges", _control),
-    "cohorts": ("detect/fusion_cohort_edges", _cohorts),
-}
-
-
 def latest_runs(driver: Driver, *, database: str | None = None) -> dict[str, str]:
     """The latest complete run of each signal that has one."""
     runs = {}
@@ -242,10 +174,10 @@ def read_signal_edges(
 ) -> dict[str, list[SignalEdge]]:
     """The edges each named run wrote, as strengths (READ)."""
     edges: dict[str, list[SignalEdge]] = {}
-    for signal, run in runs.items():
-        query, convert = SIGNAL_READERS[signal]
-        records = get_query(query).run(driver, {"run": run}, database=database)
-        edges[signal] = [convert(r.data()) for r in records]
+    for kind, run in runs.items():
+        signal = get_signal(kind)
+        records = QueryRunner(driver, database=database).run(signal.fusion.query, {"run": run})
+        edges[kind] = [signal.edge(r) for r in records]
     return edges
 
 
@@ -311,7 +243,7 @@ def components_union_find(pairs: Iterable[Pair]) -> list[list[str]]:
 def gds_available(driver: Driver, *, database: str | None = None) -> bool:
     """True when the server answers `gds.version()`."""
     try:
-        get_query("detect/gds_version").run(driver, database=database)
+        QueryRunner(driver, database=database).run("detect/gds_version")
     except ClientError:
         return False
     return True
@@ -325,13 +257,15 @@ def components_gds(
         return []
     graph = f"cibgraph-fusion-{uuid.uuid4().hex[:12]}"
     rows = [{"a": a, "b": b, "weight": w} for (a, b), w in kept.items()]
-    get_query("detect/gds_project").run(driver, {"graph": graph, "edges": rows}, database=database)
+    QueryRunner(driver, database=database).run(
+        "detect/gds_project", {"graph": graph, "edges": rows}
+    )
     try:
-        records = get_query("detect/gds_wcc").run(
-            driver, {"graph": graph, "threshold": threshold}, database=database
+        records = QueryRunner(driver, database=database).run(
+            "detect/gds_wcc", {"graph": graph, "threshold": threshold}
         )
     finally:
-        get_query("detect/gds_drop").run(driver, {"graph": graph}, database=database)
+        QueryRunner(driver, database=database).run("detect/gds_drop", {"graph": graph})
     groups: dict[int, list[str]] = defaultdict(list)
     for r in records:
         groups[r["component"]].append(r["account"])
@@ -438,8 +372,8 @@ def attach_entities(
     database: str | None = None,
 ) -> None:
     """The pages and groups the network's accounts administer (or, for groups, fill)."""
-    records = get_query("detect/network_entities").run(
-        driver, {"members": network.members}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/network_entities", {"members": network.members}
     )
     for r in records:
         admins: list[str] = sorted(r["admins"])
@@ -458,8 +392,8 @@ def attach_entities(
         network.entities.append(Attached(r["entity"], r["kind"], r["name"], evidence, score))
     pages = [e.key for e in network.entities if e.kind == "page"]
     if control_run and len(pages) > 1:
-        for r in get_query("detect/network_overlaps").run(
-            driver, {"pages": pages, "run": control_run}, database=database
+        for r in QueryRunner(driver, database=database).run(
+            "detect/network_overlaps", {"pages": pages, "run": control_run}
         ):
             network.overlaps.append(
                 f"{r['a']} and {r['b']}: Jaccard {r['jaccard']:.3f} ({r['common']} followers)"
@@ -561,13 +495,9 @@ def write_networks(
             }
             for e in n.entities
         )
-    write_batches(
-        driver, get_query("detect/networks").text, rows, params={"run": run_id}, database=database
+    QueryRunner(driver, database=database).write_batches(
+        "detect/networks", rows, params={"run": run_id}
     )
-    write_batches(
-        driver,
-        get_query("detect/in_network").text,
-        members,
-        params={"run": run_id},
-        database=database,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/in_network", members, params={"run": run_id}
     )

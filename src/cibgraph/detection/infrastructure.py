@@ -25,40 +25,45 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Any
 
 from neo4j import Driver
+from pydantic import Field
+from pydantic.dataclasses import dataclass as params_model
 
 from cibgraph.detection.runs import finish_run, start_run
-from cibgraph.neo4j.db import write_batches
-from cibgraph.neo4j.registry import get_query
+from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
+from cibgraph.neo4j.runner import QueryRunner
+from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
 
 KIND = "infrastructure"
 ALGORITHM = "shared IPs: access x IDF-like rarity under a cap x time overlap"
+_STRENGTH = "1 - exp(-weight / 0.15): one unblocked IP shared by ~40 accounts 0.76"
 EVIDENCE_IPS = 3
 ACCESS_WEIGHTS: dict[str, float] = {"unblocked": 1.0, "hosting": 0.6, "unknown": 0.3, "vpn": 0.2}
 
 
-@dataclass(frozen=True, slots=True)
+@params_model(config=PARAMS_CONFIG)
 class InfraParams:
     """The knobs of shared-infrastructure detection."""
 
-    max_accounts: int = 100  # addresses used by this many accounts or more are ignored
-    min_weight: float = 0.01  # edges below this weight are not written
-    disjoint_factor: float = 0.5  # multiplies an address whose two uses did not overlap in time
-
-    def __post_init__(self) -> None:
-        if self.max_accounts < 3:
-            raise ValueError("max_accounts must be at least 3")
-        if self.min_weight < 0:
-            raise ValueError("min_weight must be at least 0")
-        if not 0.0 <= self.disjoint_factor <= 1.0:
-            raise ValueError("disjoint_factor must be between 0 and 1")
+    max_accounts: int = Field(
+        default=100, ge=3, description="IPs used by this many accounts or more are ignored."
+    )
+    min_weight: float = Field(
+        default=0.01, ge=0.0, description="Edges below this weight are not written."
+    )
+    disjoint_factor: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Multiplies an IP whose two uses did not overlap in time.",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,14 @@ class InfraResult:
     ips_used: int  # shared addresses that contributed
     ips_capped: int  # shared addresses ignored for being too common
 
+    def report(self) -> list[tuple[str, Scalar]]:
+        """The counts a front end prints."""
+        return [
+            ("shared IPs used", self.ips_used),
+            ("IPs above the cap", self.ips_capped),
+            ("edges", len(self.edges)),
+        ]
+
 
 def rarity(users: int, cap: int) -> float:
     """ln(cap / users) / ln(cap / 2): 1.0 for two users, 0.0 at the cap and above."""
@@ -121,8 +134,8 @@ def read_ip_usage(
     driver: Driver, *, max_accounts: int, database: str | None = None
 ) -> list[IpUsage]:
     """Every address shared by two accounts or more, with its uses below the cap (READ)."""
-    records = get_query("detect/ip_usage").run(
-        driver, {"max_accounts": max_accounts}, database=database
+    records = QueryRunner(driver, database=database).run(
+        "detect/ip_usage", {"max_accounts": max_accounts}
     )
     return [
         IpUsage(
@@ -190,12 +203,8 @@ def write_infrastructure(
     run = start_run(
         driver, kind=KIND, algorithm=ALGORITHM, params=asdict(result.params), database=database
     )
-    write_batches(
-        driver,
-        get_query("detect/shares_infra_with").text,
-        (asdict(e) for e in result.edges),
-        params={"run": run.run_id},
-        database=database,
+    QueryRunner(driver, database=database).write_batches(
+        "detect/shares_infra_with", (asdict(e) for e in result.edges), params={"run": run.run_id}
     )
     accounts = len({k for e in result.edges for k in (e.a, e.b)})
     finish_run(
@@ -210,3 +219,27 @@ def write_infrastructure(
         database=database,
     )
     return run.run_id
+
+
+def _strength(row: Mapping[str, Any]) -> float:
+    return saturating(float(row["weight"]), 0.15)
+
+
+def _evidence(row: Mapping[str, Any]) -> str:
+    ips = ", ".join(row["evidence"] or [])
+    return (
+        f"{row['a']} and {row['b']} used {row['shared_ips']} of the same rare IPs ({ips}; "
+        f"weight {float(row['weight']):.2f})"
+    )
+
+
+SIGNAL: Signal[InfraParams, InfraResult] = Signal(
+    kind=KIND,
+    label="shared infrastructure",
+    summary="Accounts tied by the rare IPs they used.",
+    rel_type=RelType.SHARES_INFRA_WITH,
+    params=InfraParams,
+    detect=detect_infrastructure,
+    write=write_infrastructure,
+    fusion=FusionReader("detect/fusion_infrastructure_edges", _strength, _STRENGTH, _evidence),
+)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from neo4j import Driver
 
-from cibgraph.neo4j.registry import get_query
+from cibgraph.neo4j.runner import QueryRunner
 
 RESERVED = frozenset({"key", "kind", "algorithm", "status", "started_at", "finished_at"})
 Scalar = str | int | float | bool | None
@@ -54,8 +54,8 @@ def start_run(
     """Write a DetectionRun in status `writing` with its parameters; returns its record."""
     started = datetime.now(UTC)
     run = run_id or new_run_id(kind, started)
-    get_query("detect/run_start").run(
-        driver,
+    QueryRunner(driver, database=database).run(
+        "detect/run_start",
         {
             "run": run,
             "kind": kind,
@@ -63,7 +63,6 @@ def start_run(
             "params": _flat(params, "params"),
             "started_at": started,
         },
-        database=database,
     )
     return RunRecord(run, kind, started)
 
@@ -77,10 +76,9 @@ def finish_run(
 ) -> datetime:
     """Mark the run complete with its counts; returns when."""
     finished = datetime.now(UTC)
-    records = get_query("detect/run_finish").run(
-        driver,
+    records = QueryRunner(driver, database=database).run(
+        "detect/run_finish",
         {"run": run_id, "counts": _flat(counts, "counts"), "finished_at": finished},
-        database=database,
     )
     if not records:
         raise KeyError(f"no detection run {run_id!r}")
@@ -89,5 +87,5 @@ def finish_run(
 
 def latest_run(driver: Driver, *, kind: str, database: str | None = None) -> str | None:
     """The key of the most recent complete run of `kind`, or None."""
-    records = get_query("detect/latest_run").run(driver, {"kind": kind}, database=database)
+    records = QueryRunner(driver, database=database).run("detect/latest_run", {"kind": kind})
     return str(records[0]["run"]) if records else None

@@ -11,18 +11,35 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import pickle
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import neo4j.time
+
+from cibgraph.detection.registry import signal_for_type
 
 # The properties of an account that identify it, and that a redacted export hashes.
 REDACTED_PROPS = ("platform_id", "handle", "name")
 # Properties a redacted account loses (they spell its handle out).
 DROPPED_PROPS = ("profile_url",)
+# What an export tells of a loaded file: never its path on the loading machine. A redacted
+# export drops the file's name too (it can name the case or the person who filed it).
+SOURCE_PROPS = (
+    "key", "name", "sha256", "loader", "loaded_at", "rows_read", "rows_loaded", "rows_rejected",
+    "duplicates",
+)  # fmt: skip
+REDACTED_SOURCE_PROPS = tuple(p for p in SOURCE_PROPS if p != "name")
+
+
+def source_record(props: Mapping[str, Any], *, redacted: bool = False) -> dict[str, Any]:
+    """A Source's properties fit for an export: file name (unless redacted) and sha256, no path."""
+    keep = REDACTED_SOURCE_PROPS if redacted else SOURCE_PROPS
+    return {k: props[k] for k in keep if k in props}
 
 
 def plain(value: Any) -> Any:
@@ -84,7 +101,7 @@ def edge_evidence(rel_type: str, props: Mapping[str, Any]) -> str:
         if props.get("avg_time_delta") is not None:
             parts.append(f"average {_num(props['avg_time_delta'])} s apart")
         return ", ".join(parts) + run
-    if rel_type in ("SHARES_INFRA_WITH", "CO_ADMIN_WITH", "AUDIENCE_OVERLAP", "COHORT_WITH"):
+    if signal_for_type(rel_type) is not None:  # any other detection's edge
         words = rel_type.lower().replace("_", " ")
         return f"{words}: weight {_num(props.get('weight'))}" + run
     if rel_type == "USED_IP":
@@ -218,6 +235,8 @@ class Subgraph:
             label = str(row["labels"][0])
             key = str(row["key"])
             raw = dict(row["props"])
+            if label == "Source":
+                raw = source_record(raw, redacted=red is not None)
             if red is not None:
                 if label == "Account" and red.is_redacted(key):
                     raw = red.account(key, raw)
@@ -249,3 +268,38 @@ class Subgraph:
                 raw=raw,
                 evidence=edge_evidence(rel_type, raw),
             )
+
+
+T = TypeVar("T")
+
+
+class Spool(Generic[T]):
+    """Records streamed once, kept on disk (pickled) to be read again: a writer that needs two
+    passes (attribute types first, then the elements) reads Neo4j once and memory stays flat."""
+
+    def __init__(self) -> None:
+        # closed by __exit__: the spool itself is the context manager
+        self._fh = tempfile.TemporaryFile(prefix="cibgraph-spool-")  # noqa: SIM115
+
+    def __enter__(self) -> Spool[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._fh.close()
+
+    def record(self, items: Iterable[T]) -> Iterator[T]:
+        """Pass `items` through, keeping each."""
+        for item in items:
+            pickle.dump(item, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+            yield item
+        self._fh.flush()
+
+    def replay(self) -> Iterator[T]:
+        """The kept items again, in the same order."""
+        self._fh.seek(0)
+        while True:
+            try:
+                # Each item is its own pickle, written by this process a moment ago.
+                yield pickle.load(self._fh)
+            except EOFError:
+                return

@@ -6,12 +6,12 @@ import logging
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
-from cibgraph.export.model import Provenance, Redaction, Redactor, Subgraph
+from cibgraph.export.model import Provenance, Redaction, Redactor, Subgraph, source_record
 from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import EXPOSED_LABELS, NodeLabel
 from cibgraph.settings import get_settings
@@ -124,10 +124,10 @@ def _build(
         selection=selection,
         target=target,
         exported_at=datetime.now(UTC),
-        # A file's name, never its local path: that says nothing about the data, and much about
-        # the machine it was loaded on.
+        # A file's name and sha256, never its local path: that says nothing about the data, and
+        # much about the machine it was loaded on (a redacted export drops the name too).
         sources=[
-            {k: v for k, v in src.items() if k != "path"} for src in prov.get("sources") or []
+            source_record(src, redacted=redaction is not None) for src in prov.get("sources") or []
         ],
         runs=list(prov.get("runs") or []),
         parameters=params,
@@ -142,58 +142,44 @@ def _build(
     )
 
 
-def select_network(
-    driver: Driver,
-    *,
-    network: str,
-    redaction: Redaction | None = None,
-    database: str | None = None,
-    timeout: float | None = None,
+class SelectOptions(TypedDict, total=False):
+    """What every selection accepts besides its target."""
+
+    redaction: Redaction | None  # the redacted profile (None: no redaction)
+    database: str | None  # default: the settings' database
+    timeout: float | None  # seconds the whole export may take in Neo4j (None: no limit)
+
+
+def _by_key(
+    driver: Driver, *, selection: str, key: str, **options: Unpack[SelectOptions]
 ) -> Subgraph:
+    """A Network's or a Case's selection: `export/<selection>_ids` names its nodes."""
+    db = options.get("database") or get_settings().neo4j_database
+    deadline = Deadline(options.get("timeout"))
+    row = _one(driver, f"export/{selection}_ids", {selection: key}, db, deadline)
+    if not row:
+        raise SelectionNotFoundError(selection.capitalize(), key)
+    return _build(
+        driver,
+        selection=selection,
+        target=key,
+        ids=list(row["ids"]),
+        truncated=False,
+        parameters={},
+        redaction=options.get("redaction"),
+        database=db,
+        deadline=deadline,
+    )
+
+
+def select_network(driver: Driver, *, network: str, **options: Unpack[SelectOptions]) -> Subgraph:
     """A detected Network, its accounts, pages and groups, and the IPs and URLs that tie them."""
-    db = database or get_settings().neo4j_database
-    deadline = Deadline(timeout)
-    row = _one(driver, "export/network_ids", {"network": network}, db, deadline)
-    if not row:
-        raise SelectionNotFoundError("Network", network)
-    return _build(
-        driver,
-        selection="network",
-        target=network,
-        ids=list(row["ids"]),
-        truncated=False,
-        parameters={},
-        redaction=redaction,
-        database=db,
-        deadline=deadline,
-    )
+    return _by_key(driver, selection="network", key=network, **options)
 
 
-def select_case(
-    driver: Driver,
-    *,
-    case: str,
-    redaction: Redaction | None = None,
-    database: str | None = None,
-    timeout: float | None = None,
-) -> Subgraph:
+def select_case(driver: Driver, *, case: str, **options: Unpack[SelectOptions]) -> Subgraph:
     """A Case, what it is about (ABOUT), its notes, and the members of the networks in it."""
-    db = database or get_settings().neo4j_database
-    deadline = Deadline(timeout)
-    row = _one(driver, "export/case_ids", {"case": case}, db, deadline)
-    if not row:
-        raise SelectionNotFoundError("Case", case)
-    return _build(
-        driver,
-        selection="case",
-        target=case,
-        ids=list(row["ids"]),
-        truncated=False,
-        parameters={},
-        redaction=redaction,
-        database=db,
-        deadline=deadline,
-    )
+    return _by_key(driver, selection="case", key=case, **options)
 
 
 def select_neighbourhood(

@@ -17,16 +17,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
-from cibgraph.ingest.base import (
-    Accepted,
-    Item,
-    Loader,
-    LoadError,
-    Parsed,
-    Reject,
-    open_text,
-    read_csv_rows,
-)
+from cibgraph.ingest.base import Accepted, Item, Loader, LoadError, Parsed, Reject
 from cibgraph.ingest.bundle_models import (
     MODELS,
     AccountRow,
@@ -41,7 +32,9 @@ from cibgraph.ingest.bundle_models import (
     optional_fields,
     required_fields,
 )
+from cibgraph.ingest.files import open_text, read_csv_rows
 from cibgraph.ingest.ids import account_key, is_hashed_id, subnet_of
+from cibgraph.ingest.values import epoch_ms
 from cibgraph.neo4j.registry import NamedQuery, get_query
 
 KINDS: tuple[str, ...] = tuple(MODELS)  # dependency order: entities before links
@@ -120,12 +113,11 @@ def _reject(line: int, exc: ValidationError, raw: str) -> Reject:
 
 # Rows sent to the write queries are maps of plain values; a missing optional value is None
 # (or left out of an entity's props), and the queries keep a known value rather than erase it.
-# Times go as ISO strings, which the queries turn back into datetimes: the driver packs a
-# string about four times faster than a datetime, which otherwise dominated load time.
+# Times go as epoch milliseconds, as in every loader (`values.epoch_ms`).
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _ms(value: datetime | None) -> int | None:
+    return None if value is None else epoch_ms(value)
 
 
 def _entity(row: AccountRow | PageRow | GroupRow) -> dict[str, Any]:
@@ -134,7 +126,7 @@ def _entity(row: AccountRow | PageRow | GroupRow) -> dict[str, Any]:
     props["platform_id"] = row.id
     return {
         "key": account_key(row.platform, row.id),
-        "created_at": _iso(row.created_at),
+        "created_at_ms": _ms(row.created_at),
         "props": props,
     }
 
@@ -186,7 +178,7 @@ def _group_members(row: GroupMemberRow) -> dict[str, Any]:
         **_member(row.platform, row.account_id),
         "group_key": account_key(row.platform, row.group_id),
         "group_id": row.group_id,
-        "joined_at": _iso(row.joined_at),
+        "joined_at_ms": _ms(row.joined_at),
     }
 
 
@@ -220,8 +212,8 @@ def _ip_logins(row: IpLoginRow) -> dict[str, Any]:
         "ip": row.ip,
         "ip_version": _ip_version(row.ip),
         "subnet": subnet_of(row.ip),
-        "first_seen": _iso(row.first_seen),
-        "last_seen": _iso(row.last_seen),
+        "first_seen_ms": _ms(row.first_seen),
+        "last_seen_ms": _ms(row.last_seen),
         "count": row.count,
         "access": row.access,
     }

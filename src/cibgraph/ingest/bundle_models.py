@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, get_args
@@ -23,7 +24,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    NonNegativeInt,
     PositiveInt,
     StringConstraints,
     ValidationInfo,
@@ -31,8 +31,15 @@ from pydantic import (
     field_validator,
 )
 
-from cibgraph.ingest.base import parse_utc
 from cibgraph.ingest.ids import PLATFORMS, normalise_ip
+from cibgraph.ingest.values import (
+    MAX_INT,
+    FieldError,
+    check_key,
+    check_text,
+    date_time_reason,
+    parse_utc,
+)
 from cibgraph.resources import BUNDLE_SCHEMAS
 
 SCHEMA_DIR = BUNDLE_SCHEMAS
@@ -62,12 +69,29 @@ def _utc(value: Any) -> Any:
         try:
             return parse_utc(value)
         except (ValueError, OverflowError, OSError) as exc:
-            raise ValueError(f"not a date/time: {value!r} ({exc})") from exc
+            raise ValueError(date_time_reason(value, exc)) from exc
     return value
 
 
-NativeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+def _within(check: Callable[[str, str], str]) -> Callable[[str], str]:
+    """A `values` check as a pydantic validator (pydantic names the field itself)."""
+
+    def validate(value: str) -> str:
+        try:
+            return check(value, "")
+        except FieldError as exc:
+            raise ValueError(exc.reason) from None
+
+    return validate
+
+
+NativeId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_within(check_key)),
+]
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_within(check_text))]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 UtcDatetime = Annotated[
     datetime,
     BeforeValidator(_utc),
@@ -81,11 +105,15 @@ UtcDatetime = Annotated[
 IpAddress = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_within(check_key)),
     AfterValidator(normalise_ip),
     WithJsonSchema({"type": "string", "description": "an IPv4 or IPv6 address, stored normalised"}),
 ]
 Language = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(str.lower)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(str.lower),
+    AfterValidator(_within(check_key)),
 ]
 
 
@@ -110,8 +138,8 @@ class AccountRow(BundleRow):
     location: Text | None = None
     profile_url: Text | None = None
     created_at: UtcDatetime | None = None
-    followers: NonNegativeInt | None = None
-    following: NonNegativeInt | None = None
+    followers: Count | None = None
+    following: Count | None = None
     language: Language | None = Field(default=None, description="stored lower-case")
     client: Text | None = None
 
@@ -126,7 +154,7 @@ class PageRow(BundleRow):
     name: Text | None = None
     description: Text | None = None
     created_at: UtcDatetime | None = None
-    followers: NonNegativeInt | None = None
+    followers: Count | None = None
 
 
 class GroupRow(BundleRow):
@@ -139,7 +167,7 @@ class GroupRow(BundleRow):
     name: Text | None = None
     description: Text | None = None
     created_at: UtcDatetime | None = None
-    members: NonNegativeInt | None = None
+    members: Count | None = None
 
 
 class PageAdminRow(BundleRow):

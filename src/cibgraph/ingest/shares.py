@@ -7,18 +7,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
-from cibgraph.ingest.base import (
-    Accepted,
-    Item,
-    Loader,
-    Parsed,
-    Reject,
-    epoch_ms,
-    open_text,
-    parse_utc,
-    read_csv_rows,
-)
+from cibgraph.ingest.base import Accepted, Item, Loader, Parsed, Reject
+from cibgraph.ingest.files import open_text, read_csv_rows
 from cibgraph.ingest.ids import account_key, domain_of, is_hashed_id, object_key
+from cibgraph.ingest.values import FieldError, check_key, epoch_seconds_ms
 from cibgraph.neo4j.registry import NamedQuery, get_query
 
 COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
@@ -121,25 +113,23 @@ class ShareEventsLoader(Loader):
     def _row(self, line: int, values: tuple[str, str, str, str]) -> Parsed:
         """One share event, or its rejection. This runs for every row, so it is kept lean."""
         object_id, account_id, content_id, timestamp = values
-        for col, value in zip(COLUMNS[:3], values[:3], strict=True):
-            if not value:
-                return Reject(line, col, "empty id", ",".join(values))
-        if timestamp.isdigit():  # epoch seconds, the usual case: no datetime needed
-            at_ms = int(timestamp) * 1000
-        else:
-            try:
-                at_ms = epoch_ms(parse_utc(timestamp))
-            except (ValueError, OverflowError, OSError) as exc:
-                return Reject(line, "timestamp_share", f"not a timestamp: {exc}", ",".join(values))
         try:
-            obj = object_key(self._label, self.platform, object_id)
-            extra = (
-                (Item("url_domain", {"url": obj, "domain": domain_of(obj)}),)
-                if self.object_type is ObjectType.URL
-                else ()
-            )
-        except ValueError as exc:
-            return Reject(line, "object_id", str(exc), ",".join(values))
+            for col, value in zip(COLUMNS[:3], values[:3], strict=True):
+                if not value:
+                    raise FieldError(col, "empty id")
+                check_key(value, col)
+            at_ms = epoch_seconds_ms(timestamp, "timestamp_share")
+            try:
+                obj = object_key(self._label, self.platform, object_id)
+                extra = (
+                    (Item("url_domain", {"url": obj, "domain": domain_of(obj)}),)
+                    if self.object_type is ObjectType.URL
+                    else ()
+                )
+            except ValueError as exc:
+                raise FieldError("object_id", str(exc)) from None
+        except FieldError as exc:
+            return Reject(line, exc.field, exc.reason, ",".join(values))
         account = f"{self._prefix}{account_id}"
         items = (
             Item(

@@ -11,29 +11,26 @@ from __future__ import annotations
 
 import ast
 import csv
-import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
 from neo4j import ManagedTransaction
 
-from cibgraph.ingest.base import (
-    Accepted,
-    Item,
-    Loader,
-    LoadError,
-    Parsed,
-    Reject,
-    data_name,
-    epoch_ms,
-    open_text,
-    parse_utc,
-    read_csv_rows,
-)
+from cibgraph.ingest.base import Accepted, Item, Loader, LoadError, Parsed, Reject
+from cibgraph.ingest.files import data_name, open_text, read_csv_rows
 from cibgraph.ingest.ids import account_key, domain_of, is_hashed_id, object_key
+from cibgraph.ingest.values import (
+    FieldError,
+    check_int,
+    check_key,
+    check_text,
+    coordinate,
+    time_ms,
+    whole_number,
+)
 from cibgraph.neo4j.runner import prepare, run_in
 
 PLATFORM = "twitter"
@@ -78,7 +75,6 @@ TWEET_COLUMNS = (
 
 # `china_082019_1_users_csv_hashed` → `china_082019_1`; `ira_tweets_csv_hashed_2` → `ira`.
 _CAMPAIGN_IN_NAME = re.compile(r"^(?P<label>[a-z0-9][a-z0-9_-]*?)_(?:users|tweets)(?:_|$)", re.I)
-_COUNT = re.compile(r"\d+", re.ASCII)
 # The archives write this word where a number is unknown.
 _ABSENT = "absent"
 _TRUE = frozenset({"true", "1", "yes", "t"})
@@ -90,15 +86,6 @@ class FileKind(StrEnum):
 
     USERS = "users"
     TWEETS = "tweets"
-
-
-class FieldError(ValueError):
-    """One field of a row that cannot be loaded; becomes a `Reject` naming the field."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 def campaign_from_name(path: Path) -> str | None:
@@ -128,36 +115,29 @@ def detect_kind(path: Path) -> FileKind:
     )
 
 
-def _text(value: str) -> str | None:
+def _text(rec: dict[str, str], column: str) -> str | None:
     """A text field; the archives write missing values as empty strings."""
-    return value if value.strip() else None
+    value = rec[column]
+    return check_text(value, column) if value.strip() else None
 
 
-def _id(value: str) -> str | None:
-    v = value.strip()
-    return v if v and v.lower() != _ABSENT else None
+def _id(rec: dict[str, str], column: str) -> str | None:
+    v = rec[column].strip()
+    return check_key(v, column) if v and v.lower() != _ABSENT else None
 
 
 def _count(rec: dict[str, str], column: str) -> int | None:
     value = rec[column].strip()
     if not value or value.lower() == _ABSENT:
         return None
-    if not _COUNT.fullmatch(value):
-        raise FieldError(column, f"not a non-negative whole number: {value!r}")
-    return int(value)
+    return whole_number(value, column)
 
 
 def _coordinate(rec: dict[str, str], column: str, limit: float) -> float | None:
     value = rec[column].strip()
     if not value or value.lower() == _ABSENT:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise FieldError(column, f"not a number: {value!r}") from None
-    if not math.isfinite(number) or abs(number) > limit:
-        raise FieldError(column, f"out of range ±{limit:g}: {value!r}")
-    return number
+    return coordinate(value, column, limit)
 
 
 def _time_ms(rec: dict[str, str], column: str, *, required: bool) -> int | None:
@@ -167,15 +147,12 @@ def _time_ms(rec: dict[str, str], column: str, *, required: bool) -> int | None:
         if required:
             raise FieldError(column, "empty date")
         return None
-    try:
-        return epoch_ms(parse_utc(value))
-    except (ValueError, OverflowError, OSError) as exc:
-        raise FieldError(column, f"not a date: {exc}") from None
+    return time_ms(value, column)
 
 
-def _language(value: str) -> str | None:
-    v = value.strip().lower()
-    return v or None
+def _language(rec: dict[str, str], column: str) -> str | None:
+    v = rec[column].strip().lower()
+    return check_key(v, column) if v else None
 
 
 def _flag(rec: dict[str, str], column: str) -> bool:
@@ -208,10 +185,12 @@ def parse_list(rec: dict[str, str], column: str) -> list[str]:
     for element in parsed:
         if isinstance(element, bool) or not isinstance(element, str | int):
             raise FieldError(column, f"list element is not a string or number: {element!r}")
+        if isinstance(element, int):
+            check_int(element, column)
         text = str(element).strip()
         if not text:
             raise FieldError(column, "empty list element")
-        items.append(text)
+        items.append(check_key(text, column))
     return items
 
 
@@ -231,6 +210,23 @@ def _without_missing(props: dict[str, Any]) -> dict[str, Any]:
 
 def _raw(rec: dict[str, str], columns: Sequence[str]) -> str:
     return ",".join(rec[c] for c in columns)
+
+
+def _with(field: str) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    return lambda tweets: [t for t in tweets if t[field]]
+
+
+def _first_per_tweet(tweets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return list({t["post_key"]: t for t in reversed(tweets)}.values())
+
+
+# tweet query → the batch's tweets it is sent (all of them when not listed).
+_TWEET_ROWS: dict[str, Callable[[list[dict[str, Any]]], list[dict[str, Any]]]] = {
+    "load/twitter_urls": _with("urls"),
+    "load/twitter_hashtags": _with("hashtags"),
+    "load/twitter_retweets": _with("retweets"),
+    "load/twitter_interactions": _first_per_tweet,
+}
 
 
 class TwitterIOLoader(Loader):
@@ -290,8 +286,9 @@ class TwitterIOLoader(Loader):
         """Write one batch: accounts first, then the tweets' queries in `queries` order.
 
         A tweets batch repeats each author once per tweet: each account is written once, with
-        its last row (as row-by-row writes would leave it). Tweet rows carry nested lists, so
-        they are sent as they are; load/twitter_interactions copes with a repeated tweet id.
+        its last row (as row-by-row writes would leave it). Each tweet query gets the tweets it
+        has work for (`_TWEET_ROWS`), so that every query can count that each row it was sent
+        found its nodes: load/twitter_interactions one row per tweet id, the first.
         """
         accounts: dict[str, dict[str, Any]] = {}
         tweets: list[dict[str, Any]] = []
@@ -300,21 +297,25 @@ class TwitterIOLoader(Loader):
                 accounts[item.row["key"]] = item.row
             else:
                 tweets.append(item.row)
-        for kind, rows in (("account", list(accounts.values())), ("tweet", tweets)):
-            if not rows:
-                continue
-            for name in self.queries[kind]:
+        if accounts:
+            rows = list(accounts.values())
+            for name in self.queries["account"]:
                 run_in(tx, prepare(name, {"rows": rows, **params}))
+        if tweets:
+            for name in self.queries["tweet"]:
+                rows = _TWEET_ROWS.get(name, list)(tweets)
+                if rows:
+                    run_in(tx, prepare(name, {"rows": rows, **params}))
 
     def _account(self, rec: dict[str, str], campaign: str) -> Item:
-        userid = _id(rec["userid"])
+        userid = _id(rec, "userid")
         if userid is None:
             raise FieldError("userid", "empty id")
         hashed = is_hashed_id(PLATFORM, userid)
 
         def name(column: str) -> str | None:
             # Hashed accounts carry the hash in their name columns too: it is no name.
-            value = _text(rec[column])
+            value = _text(rec, column)
             return None if hashed and value is not None and value.strip() == userid else value
 
         props = {
@@ -323,12 +324,12 @@ class TwitterIOLoader(Loader):
             "hashed": hashed,
             "handle": name("user_screen_name"),
             "name": name("user_display_name"),
-            "description": _text(rec["user_profile_description"]),
-            "location": _text(rec["user_reported_location"]),
-            "profile_url": _text(rec["user_profile_url"]),
+            "description": _text(rec, "user_profile_description"),
+            "location": _text(rec, "user_reported_location"),
+            "profile_url": _text(rec, "user_profile_url"),
             "followers": _count(rec, "follower_count"),
             "following": _count(rec, "following_count"),
-            "language": _language(rec["account_language"]),
+            "language": _language(rec, "account_language"),
         }
         row = {
             "key": account_key(PLATFORM, userid),
@@ -339,29 +340,29 @@ class TwitterIOLoader(Loader):
         return Item("account", row)
 
     def _tweet(self, rec: dict[str, str]) -> Item:
-        tweetid = _id(rec["tweetid"])
+        tweetid = _id(rec, "tweetid")
         if tweetid is None:
             raise FieldError("tweetid", "empty id")
         author = rec["userid"].strip()
         at_ms = _time_ms(rec, "tweet_time", required=True)
-        client = _text(rec["tweet_client_name"])
+        client = _text(rec, "tweet_client_name")
         is_retweet = _flag(rec, "is_retweet")
         props = {
             "platform": PLATFORM,
             "platform_id": tweetid,
-            "text": _text(rec["tweet_text"]),
-            "language": _language(rec["tweet_language"]),
+            "text": _text(rec, "tweet_text"),
+            "language": _language(rec, "tweet_language"),
             "client": client,
             "is_retweet": is_retweet,
-            "in_reply_to_tweetid": _id(rec["in_reply_to_tweetid"]),
-            "quoted_tweet_tweetid": _id(rec["quoted_tweet_tweetid"]),
+            "in_reply_to_tweetid": _id(rec, "in_reply_to_tweetid"),
+            "quoted_tweet_tweetid": _id(rec, "quoted_tweet_tweetid"),
             "latitude": _coordinate(rec, "latitude", 90.0),
             "longitude": _coordinate(rec, "longitude", 180.0),
             "quote_count": _count(rec, "quote_count"),
             "reply_count": _count(rec, "reply_count"),
             "like_count": _count(rec, "like_count"),
             "retweet_count": _count(rec, "retweet_count"),
-            "poll_choices": _text(rec["poll_choices"]),
+            "poll_choices": _text(rec, "poll_choices"),
         }
 
         hashtags: list[str] = []
@@ -384,8 +385,8 @@ class TwitterIOLoader(Loader):
 
         retweets: list[dict[str, Any]] = []
         retweeted: list[dict[str, Any]] = []
-        retweet_userid = _id(rec["retweet_userid"])
-        retweet_tweetid = _id(rec["retweet_tweetid"])
+        retweet_userid = _id(rec, "retweet_userid")
+        retweet_tweetid = _id(rec, "retweet_tweetid")
         if retweet_tweetid is not None:
             original = _account_ref(retweet_userid) if retweet_userid is not None else None
             retweets.append(
@@ -399,7 +400,7 @@ class TwitterIOLoader(Loader):
             retweeted.append(_account_ref(retweet_userid))
 
         replied_to: list[dict[str, Any]] = []
-        reply_userid = _id(rec["in_reply_to_userid"])
+        reply_userid = _id(rec, "in_reply_to_userid")
         if reply_userid is not None:
             replied_to.append(_account_ref(reply_userid))
 

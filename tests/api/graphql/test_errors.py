@@ -172,19 +172,81 @@ def test_no_response_leaks_internals(
 def test_a_database_timeout_has_its_own_code_and_says_what_to_narrow(
     db: Driver, settings: Settings
 ) -> None:
-    db.execute_query("UNWIND range(1, 2000) AS i CREATE (:Account {key: 't:' + i})")
+    # 50,000 share events on one account: a timeline over them takes Neo4j about 0.2 s.
     db.execute_query(
-        "MATCH (a:Account), (b:Account) WHERE a.key < b.key AND rand() < 0.05 "
-        "CREATE (a)-[:FOLLOWS]->(b)"
+        "CREATE (a:Account {key: 't:1'}), (u:Url {key: 'u'}) WITH a, u "
+        "UNWIND range(1, 50000) AS i "
+        "CREATE (a)-[:SHARED {at: datetime('2019-01-01T00:00:00Z') + duration({seconds: 7 * i})}]"
+        "->(u)"
     )
-    query = "query($id: ID!) { neighbourhood(id: $id, depth: 3, limit: 1000) { nodes { key } } }"
-    variables = {"id": encode_id("Account", "t:1")}
-    result, _ = execute(settings, query, variables, timeout=0.005)
+    query = (
+        'query($ids: [ID!]!) { timeline(ids: $ids, from: "2019-01-01T00:00:00Z", '
+        'to: "2019-06-01T00:00:00Z", bucket: HOUR) { shares } }'
+    )
+    variables = {"ids": [encode_id("Account", "t:1")]}
+    result, _ = execute(settings, query, variables, timeout=0.01)
+    assert result.errors is not None
     (err,) = result.errors
     assert err.extensions["code"] == "TIMEOUT"
     assert err.message == (
-        "the query ran past the 0.005 s limit: narrow it "
-        "(a smaller depth or limit, or fewer relationshipTypes)"
+        "the query ran past the 0.01 s limit: narrow it (fewer ids or a shorter time range)"
     )
     full, _ = execute(settings, query, variables)
-    assert full.errors is None and len(full.data["neighbourhood"]["nodes"]) == 1000
+    assert full.errors is None
+    assert sum(b["shares"] for b in full.data["timeline"]) == 50_000
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "where"),
+    [
+        ("query($t: String!) { search(text: $t) { score } }", {"t": "a\ud800b"}, "variables.t"),
+        (
+            "query($p: String!) { accountsByHandle(handle: $p) { key } }",
+            {"p": "\udfff"},
+            "variables.p",
+        ),
+        (
+            "query($in: NetworkFilter) { networks(filter: $in) { totalCount } }",
+            {"in": {"run": "r\ud800"}},
+            "variables.in.run",
+        ),
+    ],
+)
+def test_a_lone_surrogate_is_bad_user_input(
+    seeded: Driver, gql: Gql, query: str, variables: dict, where: str
+) -> None:
+    body = gql(query, variables)
+    assert _error(body, "BAD_USER_INPUT") == (
+        f"{where} holds a lone surrogate, which is not Unicode text"
+    )
+
+
+def test_a_lone_surrogate_in_the_query_text_is_a_syntax_error(seeded: Driver, gql: Gql) -> None:
+    body = gql('{ search(text: "x\ud800") { score } }')
+    assert _error(body, "GRAPHQL_VALIDATION_FAILED").startswith("Syntax Error")
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("0001-01-01T00:00:00+05:00", "0001-01-20T00:00:00Z"),  # before year 1 in UTC
+        ("9999-12-30T00:00:00Z", "9999-12-31T23:59:59-05:00"),  # after year 9999 in UTC
+    ],
+)
+def test_timelines_at_the_ends_of_the_calendar(
+    seeded: Driver, gql: Gql, start: str, end: str
+) -> None:
+    query = (
+        "query($ids: [ID!]!, $f: DateTime!, $t: DateTime!) "
+        "{ timeline(ids: $ids, from: $f, to: $t, bucket: DAY) { start creations } }"
+    )
+    body = gql(query, {"ids": [A1], "f": start, "t": end})
+    assert (
+        _error(body, "BAD_USER_INPUT")
+        == "from and to must lie between 0001-01-01 and 9999-12-31 in UTC"
+    )
+    seeded.execute_query(
+        "MATCH (a:Account {key: 'twitter:1'}) SET a.created_at = datetime('0001-01-01T05:00:00Z')"
+    )
+    body = gql(query, {"ids": [A1], "f": "0001-01-01T00:00:00Z", "t": "0001-01-03T00:00:00Z"})
+    assert body["data"]["timeline"] == [{"start": "0001-01-01T00:00:00+00:00", "creations": 1}]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import strawberry
 
 from cibgraph.api.exports import export_path
-from cibgraph.api.graphql.detections import DetectionKind, DetectionParams
+from cibgraph.api.graphql.detections import DetectionParams, KindArg
 from cibgraph.api.graphql.errors import BadInput, NotFound
 from cibgraph.api.graphql.ids import Ref, decode_id
 from cibgraph.api.graphql.permissions import WRITERS
@@ -220,7 +220,7 @@ class Mutation:
         "and return the run.",
     )
     async def start_detection(
-        self, info: Info, kind: DetectionKind, params: DetectionParams | None = None
+        self, info: Info, kind: KindArg, params: DetectionParams | None = None
     ) -> DetectionRun:
         runner = info.context.runner
         if runner is None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -39,15 +39,22 @@ from cibgraph.api.graphql.types import (
     page_size,
 )
 from cibgraph.ingest.ids import normalise_ip
-from cibgraph.neo4j.schema import INTERNAL_LABELS, SEARCHABLE_LABELS, NodeLabel, RelType
+from cibgraph.neo4j.schema import (
+    ENTITY_LABELS,
+    INTERNAL_LABELS,
+    SEARCHABLE_LABELS,
+    NodeLabel,
+    RelType,
+)
 
 MAX_TEXT = 200
 MAX_KEY = 1_000
 MAX_IDS = 100
 MAX_BUCKETS = 5_000
-DEFAULT_NEIGHBOURHOOD_LIMIT = 200
-MAX_NEIGHBOURHOOD_LIMIT = 1_000
-MAX_EDGES = 2_000
+DEFAULT_NEIGHBOURHOOD_LIMIT = traversals.DEFAULT_NODE_LIMIT
+
+#: What searches and neighbourhoods can be limited to: the entities, and networks.
+FILTER_LABELS = (*ENTITY_LABELS, NodeLabel.NETWORK)
 
 # Registers the allow-list itself as a GraphQL enum, so resolvers take RelType values.
 strawberry.enum(RelType, name="RelationshipType")
@@ -60,20 +67,14 @@ class Direction(Enum):
     BOTH = "both"
 
 
-@strawberry.enum(description="Labels a search or a neighbourhood can be limited to.")
-class EntityType(Enum):  # the entity labels and Network: a test checks it against NodeLabel
-    ACCOUNT = "Account"
-    PAGE = "Page"
-    GROUP = "Group"
-    IP = "IP"
-    SUBNET = "Subnet"
-    URL = "Url"
-    DOMAIN = "Domain"
-    HASHTAG = "Hashtag"
-    POST = "Post"
-    MEDIA = "Media"
-    CAMPAIGN = "Campaign"
-    NETWORK = "Network"
+if TYPE_CHECKING:
+    EntityType = NodeLabel  # the GraphQL enum's members have the same names and values
+else:
+    # The entity labels and Network, derived from the label metadata.
+    EntityType = strawberry.enum(
+        Enum("EntityType", [(label.name, label.value) for label in FILTER_LABELS]),
+        description="Labels a search or a neighbourhood can be limited to.",
+    )
 
 
 SEARCHABLE = frozenset(label.value for label in SEARCHABLE_LABELS)
@@ -169,13 +170,6 @@ def _graph_parts(
         if e["start"] in label_of and e["end"] in label_of
     ]
     return nodes, edges
-
-
-def _types(types: list[RelType] | None) -> list[RelType]:
-    chosen = list(dict.fromkeys(types or list(RelType)))
-    if not chosen:
-        raise BadInput("relationshipTypes must name at least one type")
-    return chosen
 
 
 # --- the Query type -------------------------------------------------------------------------
@@ -303,27 +297,19 @@ class Query:
         limit: int = DEFAULT_NEIGHBOURHOOD_LIMIT,
     ) -> Subgraph:
         ref = decode_id(id)
-        if not 1 <= depth <= traversals.MAX_DEPTH:
-            raise BadInput(f"depth must be between 1 and {traversals.MAX_DEPTH}")
-        if not 1 <= limit <= MAX_NEIGHBOURHOOD_LIMIT:
-            raise BadInput(f"limit must be between 1 and {MAX_NEIGHBOURHOOD_LIMIT}")
-        types = _types(relationship_types)
-        label_list = [NodeLabel(t.value) for t in labels or []]
-        rows = await info.context.db.read(
-            "traverse/neighbourhood",
-            {
-                "key": ref.key,
-                "label": ref.label,
-                "rel_filter": traversals.relationship_filter(
-                    types, traversals.Direction(direction.value)
-                ),
-                "label_filter": traversals.label_filter(label_list),
-                "types": [t.value for t in types],
-                "depth": depth,
-                "limit": limit,
-                "edge_limit": MAX_EDGES,
-            },
-        )
+        try:  # the bounds every front end shares (an empty type list means all, as before)
+            request = traversals.NeighbourhoodRequest.check(
+                key=ref.key,
+                label=ref.label,
+                depth=depth,
+                rel_types=relationship_types or None,
+                direction=direction.value,
+                labels=[t.value for t in labels] if labels else None,
+                limit=limit,
+            )
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+        rows = await info.context.db.read("traverse/neighbourhood", request.params())
         if not rows or not rows[0]["nodes"]:
             raise NotFound("no node has this id")
         nodes, edges = _graph_parts(rows[0]["nodes"], rows[0]["edges"])
@@ -347,20 +333,19 @@ class Query:
         a, b = decode_id(from_), decode_id(to)
         if a == b:
             raise BadInput("from and to name the same node")
-        if not 1 <= max_length <= traversals.MAX_PATH_LENGTH:
-            raise BadInput(f"maxLength must be between 1 and {traversals.MAX_PATH_LENGTH}")
-        rows = await info.context.db.read(
-            "traverse/shortest_paths",
-            {
-                "from_key": a.key,
-                "from_label": a.label,
-                "to_key": b.key,
-                "to_label": b.label,
-                "types": [t.value for t in _types(relationship_types)],
-                "max_length": max_length,
-                "max_paths": max(page_size(first), 1),
-            },
-        )
+        try:
+            request = traversals.PathsRequest.check(
+                from_key=a.key,
+                from_label=a.label,
+                to_key=b.key,
+                to_label=b.label,
+                max_length=max_length,
+                rel_types=relationship_types or None,
+                max_paths=max(page_size(first), 1),
+            )
+        except ValueError as exc:
+            raise BadInput(str(exc).replace("max_length", "maxLength")) from None
+        rows = await info.context.db.read("traverse/shortest_paths", request.params())
         paths = []
         for r in rows:
             nodes, edges = _graph_parts(r["nodes"], r["edges"])
@@ -491,6 +476,12 @@ class Query:
         refs = [decode_id(i) for i in ids]
         if from_.tzinfo is None or to.tzinfo is None:
             raise BadInput("from and to need a time zone (e.g. 2019-08-01T00:00:00Z)")
+        try:  # an offset can push a time at either end of the calendar out of it
+            from_, to = from_.astimezone(UTC), to.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise BadInput(
+                "from and to must lie between 0001-01-01 and 9999-12-31 in UTC"
+            ) from None
         if to <= from_:
             raise BadInput("to must be after from")
         if (to - from_) / _BUCKET_LENGTH[bucket] > MAX_BUCKETS:

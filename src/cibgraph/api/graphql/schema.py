@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxTokensLimiter
 
 from cibgraph.api.graphql.context import request_id_of
 from cibgraph.api.graphql.errors import MaskWithRequestId
+from cibgraph.api.graphql.limits import Limits, QueryLimits
 from cibgraph.api.graphql.mutations import Mutation
 from cibgraph.api.graphql.query import Query
 from cibgraph.api.graphql.types import TYPES
@@ -16,6 +17,11 @@ from cibgraph.api.graphql.types import TYPES
 MAX_DEPTH = 12  # network > members > edges > node > networks > network > ... is 8 deep
 MAX_ALIASES = 30
 MAX_TOKENS = 3_000
+MAX_COST = 50_000  # fields, each times the page sizes above it (first: 100 of 100 is 10,000)
+MAX_HEAVY = 5  # neighbourhoods, paths, evidence, timelines and detections per request
+LIMITS = Limits(
+    max_depth=MAX_DEPTH, max_aliases=MAX_ALIASES, max_cost=MAX_COST, max_heavy=MAX_HEAVY
+)
 SDL_PATH = Path("schema.graphql")  # the published SDL, at the root of a checkout
 
 schema = strawberry.Schema(
@@ -23,9 +29,8 @@ schema = strawberry.Schema(
     mutation=Mutation,
     types=list(TYPES.values()),
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryLimits(LIMITS),
         lambda: MaskWithRequestId(request_id_of),
     ],
 )

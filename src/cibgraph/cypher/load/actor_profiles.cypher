@@ -3,6 +3,7 @@
 // params: rows: list, source: string, now: datetime
 // labels: actor: Account|Page|Group
 // mode: write
+// counts: rows
 // Each row: key (written by load/endpoints), props (missing values left out). $source and $now
 // are stamped by load/endpoints already; they are declared so that every load query takes the
 // same parameters.

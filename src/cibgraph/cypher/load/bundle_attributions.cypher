@@ -2,6 +2,7 @@
 // answers: writes bundle attributions: the account, page, group or IP, its campaign, ATTRIBUTED_TO
 // params: rows: list, source: string, now: datetime
 // mode: write
+// counts: rows
 // Each row: entity_type ('account', 'page', 'group' or 'ip'), entity_key, campaign, note (or
 // null), and platform, platform_id, hashed (null but for accounts) or, for an ip, ip_version and
 // subnet.
@@ -53,3 +54,4 @@ SET r.note = coalesce(row.note, r.note),
     r.last_loaded_at = $now,
     r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
                      ELSE coalesce(r.sources, []) + $source END
+RETURN count(*) AS rows

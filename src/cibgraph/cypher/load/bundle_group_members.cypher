@@ -2,11 +2,12 @@
 // answers: writes bundle group members: the account, the group and one MEMBER_OF between them
 // params: rows: list, source: string, now: datetime
 // mode: write
-// Each row: platform, account_key, account_id, hashed, group_key, group_id, joined_at (or null).
+// counts: rows
+// Each row: platform, account_key, account_id, hashed, group_key, group_id, joined_at_ms (or null).
 // MEMBER_OF keeps the earliest joined_at any load gave.
-// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+// Times arrive as epoch ms, as in every load query.
 UNWIND $rows AS raw
-WITH raw {.*, joined_at: datetime(raw.joined_at)} AS row
+WITH raw {.*, joined_at: CASE WHEN raw.joined_at_ms IS NULL THEN null ELSE datetime({epochMillis: raw.joined_at_ms}) END} AS row
 MERGE (a:Account {key: row.account_key})
   ON CREATE SET a.platform = row.platform, a.platform_id = row.account_id, a.hashed = row.hashed,
                 a.first_loaded_at = $now
@@ -25,3 +26,4 @@ SET m.joined_at = CASE WHEN m.joined_at IS NULL OR row.joined_at < m.joined_at
     m.last_loaded_at = $now,
     m.sources = CASE WHEN $source IN coalesce(m.sources, []) THEN m.sources
                      ELSE coalesce(m.sources, []) + $source END
+RETURN count(*) AS rows

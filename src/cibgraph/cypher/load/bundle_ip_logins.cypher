@@ -2,13 +2,15 @@
 // answers: writes bundle IP logins: the account, the IP in its subnet, one USED_IP with its times
 // params: rows: list, source: string, now: datetime
 // mode: write
-// Each row: platform, account_key, account_id, hashed, ip, ip_version, subnet, first_seen,
-// last_seen, count, access. USED_IP keeps the earliest first_seen and the latest last_seen of
+// counts: rows
+// Each row: platform, account_key, account_id, hashed, ip, ip_version, subnet, first_seen_ms,
+// last_seen_ms, count, access. USED_IP keeps the earliest first_seen and the latest last_seen of
 // every load; count and access come from the row with the latest last_seen (the later row on a
 // tie), so loading files again, or in another order, ends with the same edge.
-// Times arrive as ISO strings (the driver packs strings much faster than datetimes).
+// Times arrive as epoch ms, as in every load query.
 UNWIND $rows AS raw
-WITH raw {.*, first_seen: datetime(raw.first_seen), last_seen: datetime(raw.last_seen)} AS row
+WITH raw {.*, first_seen: CASE WHEN raw.first_seen_ms IS NULL THEN null ELSE datetime({epochMillis: raw.first_seen_ms}) END,
+          last_seen: CASE WHEN raw.last_seen_ms IS NULL THEN null ELSE datetime({epochMillis: raw.last_seen_ms}) END} AS row
 MERGE (a:Account {key: row.account_key})
   ON CREATE SET a.platform = row.platform, a.platform_id = row.account_id, a.hashed = row.hashed,
                 a.first_loaded_at = $now
@@ -43,3 +45,4 @@ SET u.first_seen = CASE WHEN u.first_seen IS NULL OR row.first_seen < u.first_se
     u.last_loaded_at = $now,
     u.sources = CASE WHEN $source IN coalesce(u.sources, []) THEN u.sources
                      ELSE coalesce(u.sources, []) + $source END
+RETURN count(*) AS rows

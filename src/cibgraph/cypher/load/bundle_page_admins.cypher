@@ -2,6 +2,7 @@
 // answers: writes bundle page admins: the account, the page and one ADMIN_OF {role} between them
 // params: rows: list, source: string, now: datetime
 // mode: write
+// counts: rows
 // Each row: platform, account_key, account_id, hashed, page_key, page_id, role. Endpoints are
 // merged by key, so the file loads without accounts or pages files; an account has one
 // ADMIN_OF per page, whose role is the one last loaded.
@@ -23,3 +24,4 @@ SET r.role = row.role,
     r.last_loaded_at = $now,
     r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
                      ELSE coalesce(r.sources, []) + $source END
+RETURN count(*) AS rows

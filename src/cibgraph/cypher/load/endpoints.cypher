@@ -3,6 +3,7 @@
 // params: rows: list, source: string, now: datetime
 // labels: node: Account|Page|Group|Post|Url|Hashtag|Media|Domain
 // mode: write
+// counts: rows
 // Each row: key, and for accounts, pages and groups platform, platform_id (and hashed for
 // accounts); those are set when the node is created. A node already stamped with this load's
 // $now is left alone: it is written once per load, however many rows name it, and writers of
@@ -16,3 +17,4 @@ FOREACH (_ IN CASE WHEN coalesce(n.last_loaded_at <> $now, true) THEN [1] ELSE [
   SET n.last_loaded_at = $now,
       n.sources = CASE WHEN $source IN coalesce(n.sources, []) THEN n.sources
                        ELSE coalesce(n.sources, []) + $source END)
+RETURN count(*) AS rows

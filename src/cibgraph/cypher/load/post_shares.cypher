@@ -3,6 +3,7 @@
 // params: rows: list, source: string, now: datetime
 // labels: actor: Account|Page|Group; object: Post|Url|Hashtag|Media|Domain|Account
 // mode: write
+// counts: rows
 // Each row: actor_key, object_key, content_id (the sharing post's id), at_ms (epoch ms), via
 // (how a post was shared: retweet, reply, quote, forward; null otherwise). The
 // actor and object nodes were written by load/endpoints. SHARED is keyed by (content_id, at),

@@ -3,6 +3,7 @@
 // params: rows: list, source: string, now: datetime
 // labels: actor: Account|Page|Group
 // mode: write
+// counts: rows
 // Each row: key (the Post, written by load/endpoints), actor_key, at_ms (epoch ms), props (the
 // Post's properties, missing values left out so that another file's values stay).
 UNWIND $rows AS row

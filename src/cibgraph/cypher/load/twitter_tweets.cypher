@@ -2,6 +2,7 @@
 // answers: writes each tweet as a Post POSTED by its author, with the client it was sent from
 // params: rows: list, source: string, now: datetime
 // mode: write
+// counts: rows
 // Each row: post_key, account_key, at_ms (epoch ms), client, props (the Post's properties).
 // A Post whose own tweet row is read for the first time (it has no `at` yet: new, or known only
 // as a retweeted original) gets `count_pending`; load/twitter_interactions, in the same
@@ -23,3 +24,4 @@ SET r.at = datetime({epochMillis: row.at_ms}),
     r.last_loaded_at = $now,
     r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
                      ELSE coalesce(r.sources, []) + $source END
+RETURN count(*) AS rows

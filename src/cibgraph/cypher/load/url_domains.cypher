@@ -2,6 +2,7 @@
 // answers: links each shared URL to its domain, so that everything sharing one site links up
 // params: rows: list, source: string, now: datetime
 // mode: write
+// counts: rows
 // Each row: url (an existing Url key), domain (normalised host).
 UNWIND $rows AS row
 MATCH (u:Url {key: row.url})
@@ -15,3 +16,4 @@ MERGE (u)-[r:ON_DOMAIN]->(d)
 SET r.last_loaded_at = $now,
     r.sources = CASE WHEN $source IN coalesce(r.sources, []) THEN r.sources
                      ELSE coalesce(r.sources, []) + $source END
+RETURN count(*) AS rows
