@@ -2,13 +2,10 @@
 
 # No `from __future__ import annotations`: `_keyed_command` builds commands whose parameter
 # annotations typer must evaluate with values from a closure.
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from neo4j import Driver
 
 from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
@@ -32,31 +29,43 @@ MinFollowers = Annotated[
 
 
 def _export(
-    select: Any, fmt: str, out: Path, tlp: str, redact: bool, salt: str | None, min_followers: int
+    target: str,
+    key: str,
+    options: tuple[str, Path, str, bool, str | None, int],
+    *,
+    depth: int = 1,
+    limit: int = 500,
+    label: str | None = None,
 ) -> None:
-    from cibgraph.export import TLP, ExportFormat, Redaction, write_export
+    """Select and write one export through the service the API's export endpoint calls too."""
+    from cibgraph.export import TLP, ExportFormat, Redaction
     from cibgraph.export.select import SelectionNotFoundError
+    from cibgraph.export.service import ExportRequest, ExportTarget, export_selection
 
+    fmt, out, tlp, redact, salt, min_followers = options
     try:
-        fmt_ = ExportFormat(fmt)
-        tlp_ = TLP(tlp)
         if redact and not salt:
             raise ValueError("--redact needs --salt")
-        redaction = Redaction(salt=salt or "", min_followers=min_followers) if redact else None
-        subgraph = select(connect(), redaction)
+        request = ExportRequest(
+            target=ExportTarget(target),
+            key=key,
+            format=ExportFormat(fmt),
+            tlp=TLP(tlp),
+            depth=depth,
+            limit=limit,
+            label=label,
+            redaction=Redaction(salt=salt or "", min_followers=min_followers) if redact else None,
+        )
+        done = export_selection(connect(), request, out)
     except (ValueError, SelectionNotFoundError) as exc:
         raise fail(str(exc)) from None
-    started = time.perf_counter()
-    nodes, edges = write_export(subgraph, fmt_, out, tlp=tlp_)
-    seconds = time.perf_counter() - started
     console.print(
-        f"wrote {out} ({fmt_.value}): {nodes:,} nodes, {edges:,} edges in {seconds:.1f} s"
+        f"wrote {out} ({request.format.value}): {done.nodes:,} nodes, {done.edges:,} edges "
+        f"in {done.seconds:.1f} s"
     )
 
 
-def _keyed_command(
-    name: str, key_help: str, doc: str, select: Callable[[Driver, str, Any], Any]
-) -> None:
+def _keyed_command(name: str, key_help: str, doc: str) -> None:
     """Register `export NAME KEY` for a selection that one key names (a network, a case)."""
 
     # Annotations are evaluated here, not postponed: typer reads `key_help` from this closure.
@@ -69,36 +78,22 @@ def _keyed_command(
         salt: SaltOption = None,
         min_followers: MinFollowers = 5_000,
     ) -> None:
-        _export(lambda d, r: select(d, key, r), fmt, out, tlp, redact, salt, min_followers)
+        _export(name, key, (fmt, out, tlp, redact, salt, min_followers))
 
     command.__doc__ = doc
     command.__name__ = f"export_{name}"
     export_app.command(name)(command)
 
 
-def _network(driver: Driver, key: str, redaction: Any) -> Any:
-    from cibgraph.export import select_network
-
-    return select_network(driver, network=key, redaction=redaction)
-
-
-def _case(driver: Driver, key: str, redaction: Any) -> Any:
-    from cibgraph.export import select_case
-
-    return select_case(driver, case=key, redaction=redaction)
-
-
 _keyed_command(
     "network",
     "The Network key.",
     "A detected network, its pages and groups, and the IPs and URLs that tie it.",
-    _network,
 )
 _keyed_command(
     "case",
     "The Case key.",
     "A case: what it is about, its notes, and the members of its networks.",
-    _case,
 )
 
 
@@ -116,11 +111,5 @@ def export_neighbourhood(
     min_followers: MinFollowers = 5_000,
 ) -> None:
     """The nearest nodes within DEPTH hops of a seed, and the links between them."""
-    from cibgraph.export import select_neighbourhood
-
-    _export(
-        lambda d, r: select_neighbourhood(
-            d, key=key, label=label, depth=depth, limit=limit, redaction=r
-        ),
-        fmt, out, tlp, redact, salt, min_followers,
-    )  # fmt: skip
+    options = (fmt, out, tlp, redact, salt, min_followers)
+    _export("neighbourhood", key, options, depth=depth, limit=limit, label=label)
