@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 # A checkout keeps its jars and instances in .neo4j/ (an installed package uses ~/.local/share).
 export CIBGRAPH_HOME ?= $(CURDIR)/.neo4j
 
-.PHONY: up install neo4j test test-fast lint stop clean browser-deps
+.PHONY: up install assets neo4j test test-fast lint stop clean browser-deps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+## GraphiQL (with its explorer), Swagger UI and ReDoc, fetched from npm once: the API's pages
+## then work offline (src/cibgraph/assets/api/, shipped in the wheel; nothing to do when present).
+assets: $(STAMP)
+	$(BIN)/python -m cibgraph.api.pages fetch
 
 neo4j: install
 	$(BIN)/cibgraph neo4j install

@@ -31,12 +31,12 @@ CHROMIUM_FLAGS = (
 class Chromium:
     """Headless Chromium with a fresh profile, driven through one page's CDP websocket."""
 
-    def __init__(self, profile: Path) -> None:
+    def __init__(self, profile: Path, *, flags: tuple[str, ...] = ()) -> None:
         exe = shutil.which("chromium")
         if exe is None:
             raise RuntimeError("chromium is not installed: apt-get install -y chromium")
         self.proc = subprocess.Popen(
-            [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [exe, *CHROMIUM_FLAGS, *flags, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

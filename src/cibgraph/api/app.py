@@ -16,7 +16,6 @@ from fastapi.responses import JSONResponse
 from neo4j import AsyncDriver, RoutingControl
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.fastapi import GraphQLRouter
 
 from cibgraph.api.auth import KeyChecker, Principal
 from cibgraph.api.body import (
@@ -32,6 +31,7 @@ from cibgraph.api.graphql.context import Context
 from cibgraph.api.graphql.db import Db
 from cibgraph.api.graphql.detections import DetectionRunner
 from cibgraph.api.graphql.schema import schema
+from cibgraph.api.pages import OfflineGraphQLRouter, install_pages
 from cibgraph.neo4j.driver import get_driver, open_async_driver
 from cibgraph.neo4j.schema import apply_schema
 from cibgraph.report.api import report_router
@@ -176,10 +176,11 @@ def create_app(
             runner=request.app.state.runner if principal is not None else None,
         )
 
-    app = FastAPI(title="cibgraph", lifespan=lifespan)
+    app = FastAPI(title="cibgraph", lifespan=lifespan, docs_url=None, redoc_url=None)
+    install_pages(app)  # /docs, /redoc and GraphiQL's assets from local files
     app.add_middleware(BodyLimitAndRequestId, max_bytes=MAX_BODY_BYTES)
     app.include_router(
-        GraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql"),
+        OfflineGraphQLRouter(schema, context_getter=get_context, graphql_ide="graphiql"),
         prefix="/graphql",
     )
     app.include_router(
