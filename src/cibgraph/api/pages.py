@@ -201,14 +201,16 @@ def install_pages(app: FastAPI) -> None:
 
 def main(argv: list[str]) -> int:
     if argv != ["fetch"]:
-        print("usage: python -m cibgraph.api.pages fetch", file=sys.stderr)
+        sys.stderr.write("usage: python -m cibgraph.api.pages fetch\n")
         return 2
     try:
         written = fetch_assets()
     except AssetsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        sys.stderr.write(f"error: {exc}\n")
         return 1
-    print(f"API page assets in {ASSETS}: {len(written)} files fetched, {len(all_assets())} in all")
+    sys.stdout.write(
+        f"API page assets in {ASSETS}: {len(written)} fetched, {len(all_assets())} in all\n"
+    )
     return 0
 
 

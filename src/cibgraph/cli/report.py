@@ -38,5 +38,6 @@ def report_network(
     console.print(
         f"wrote {out}: {len(report.accounts):,} accounts, {len(report.entities):,} pages and "
         f"groups, {len(report.ties):,} links ({size / 1024:,.0f} KiB) in "
-        f"{time.perf_counter() - started:.1f} s"
+        f"{time.perf_counter() - started:.1f} s",
+        soft_wrap=True,
     )
