@@ -30,6 +30,8 @@ os.environ.update(
         "NEO4J_HTTP_PORT": _http,
         "NEO4J_HEAP": "1g",
         "NEO4J_PAGECACHE": "512m",
+        # a loaded machine (CI neighbours, parallel checkouts) can take minutes to start a JVM
+        "NEO4J_START_TIMEOUT": os.environ.get("NEO4J_START_TIMEOUT", "300"),
     }
 )
 
