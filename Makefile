@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# so that .venv/bin/cibgraph, run by hand from the checkout, finds the same .neo4j/
+	@grep -qs '^CIBGRAPH_HOME=' .env || echo "CIBGRAPH_HOME=$(CURDIR)/.neo4j" >> .env
 	touch $(STAMP)
 
 install: $(STAMP) assets
