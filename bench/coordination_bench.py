@@ -105,7 +105,7 @@ def main() -> None:
         from cibgraph.ingest.base import run_load
         from cibgraph.ingest.shares import ShareEventsLoader
 
-        path = settings.cibgraph_data_dir / "coortweet" / "russian_coord_tweets.csv.gz"
+        path = settings.data_dir() / "coortweet" / "russian_coord_tweets.csv.gz"
         run_load(ShareEventsLoader(), path, driver=driver, rejects_dir=Path("rejects"))
     n = read(driver, "RETURN COUNT { ()-[:SHARED]->() } AS n")[0]["n"]
     if not n:

@@ -531,7 +531,7 @@ def compare(edges_path: Path, db: Path) -> Comparison:
 
 
 def russian_phase(inst: Instance, runs: int, warm_ups: int, log: Path) -> list[str]:
-    path = get_settings().cibgraph_data_dir / "coortweet" / "russian_coord_tweets.csv.gz"
+    path = get_settings().data_dir() / "coortweet" / "russian_coord_tweets.csv.gz"
     progress(f"Russian sample: loading {path.name} unless already loaded")
     load_s = inst.ensure_loaded(path)
     # Warm-up runs, printed but not in the median: a JVM fresh from a restart (or a load) is

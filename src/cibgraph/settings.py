@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     # Real data used by tests and benchmarks; never copied into the project.
     cibgraph_data_dir: Path | None = None
 
+    def data_dir(self) -> Path:
+        """The real-data folder, or a one-line error saying how to name it."""
+        if self.cibgraph_data_dir is None or not self.cibgraph_data_dir.is_dir():
+            raise ValueError(
+                f"the real-data folder {self.cibgraph_data_dir or '(unset)'} is missing: "
+                "set CIBGRAPH_DATA_DIR (a checkout's tests default to ../shared/data)"
+            )
+        return self.cibgraph_data_dir
+
     @property
     def bolt_port(self) -> int:
         """The Bolt port named in `neo4j_uri` (7687 when it names none)."""
