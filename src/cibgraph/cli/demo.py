@@ -13,7 +13,7 @@ from rich.table import Table
 from cibgraph.cli.connection import connect
 from cibgraph.cli.load import BatchSize, RejectsDir, run_loads
 from cibgraph.cli.main import app
-from cibgraph.cli.output import console
+from cibgraph.cli.output import console, fail
 from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.demo import DEFAULT_OUT, DEFAULT_SEED, MANIFEST, MAX_SCALE
 from cibgraph.ingest.demo import generate as generate_demo
@@ -84,3 +84,28 @@ def demo_load(
             batch_size=batch_size,
         )
     console.print(f"demo loaded from {out} in {time.perf_counter() - started:.1f} s")
+
+
+@demo_app.command("remove")
+def demo_remove(
+    out: Annotated[Path, typer.Option("--out", help="The demo folder that was loaded.")] = (
+        DEFAULT_OUT
+    ),
+) -> None:
+    """Remove exactly what `demo load` loaded (by its files' Source records); real data stays."""
+    from cibgraph.ingest.remove import demo_files, remove_sources, source_keys
+
+    keys = source_keys(demo_files(out))
+    if not keys:
+        raise fail(f"{out} holds no demo files: pass the folder `demo load` used with --out")
+    done = remove_sources(connect(), keys)
+    if not done.sources:
+        console.print(f"nothing loaded from {out} is in the graph")
+        return
+    console.print(
+        f"removed the demo ({done.sources} files): {done.nodes:,} nodes, "
+        f"{done.relationships:,} relationships and {done.networks:,} networks deleted; "
+        f"{done.kept:,} nodes and relationships other files brought too kept. "
+        "Run `cibgraph detect networks --fresh` to detect again on what is left.",
+        soft_wrap=True,
+    )
