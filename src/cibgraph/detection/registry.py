@@ -2,12 +2,13 @@
 
 Each signal is one `Signal` (cibgraph.detection.signal) built in its own module: kind, label,
 relationship types, parameter model with its defaults, detect and write functions, fusion reader
-and strength, evidence text. Everything else asks this registry: fusion and its explanations,
-the pipeline (cibgraph.detection.pipeline), the traversal and evidence queries (their
-relationship types arrive as a parameter, see `detection_types`), the export's evidence lines,
-the GraphQL DetectionKind enum and DetectionParams input, the CLI's `detect` commands and their
-defaults, the quality benchmark and the signal table of docs/model.md (tests/detection/
-test_registry.py checks the table against `signal_table()`).
+and strength, evidence text. Everything else derives from this registry: fusion and its
+explanations, the pipeline (cibgraph.detection.pipeline), traversals.DETECTION_TYPES and the
+`$types` of the queries that read every detection's edges (traverse/expand_network,
+api/network_evidence), the export's evidence lines, the GraphQL DetectionKind enum and
+DetectionParams input, the CLI's `detect` commands and their defaults, the quality evaluation.
+tests/detection/test_registry.py checks the rest against it: a query naming detection types
+literally names one signal's, and docs/model.md's signal table is `signal_table()`.
 
 To add a signal:
 

@@ -14,6 +14,10 @@ from strawberry.dataloader import DataLoader
 
 from cibgraph.api.graphql.db import Db, Row
 from cibgraph.api.graphql.ids import Ref
+from cibgraph.detection.registry import detection_types
+
+# The relationship types every detection writes (api/network_evidence reads them all).
+_DETECTION_TYPES = [t.value for t in detection_types()]
 
 K = TypeVar("K", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
@@ -120,7 +124,8 @@ class Loaders:
 
     async def _network_evidence(self, per_signal: int, keys: list[str]) -> dict[str, list[Row]]:
         rows = await self.db.read(
-            "api/network_evidence", {"networks": keys, "per_signal": per_signal}
+            "api/network_evidence",
+            {"networks": keys, "types": _DETECTION_TYPES, "per_signal": per_signal},
         )
         return {r["network"]: r["signals"] for r in rows}
 
