@@ -28,7 +28,7 @@ from cibgraph.api.body import (
 from cibgraph.api.deps import OptionalPrincipal, request_id, unauthorized
 from cibgraph.api.exports import EXPORT_TIMEOUT, export_router
 from cibgraph.api.graphql.context import Context
-from cibgraph.api.graphql.db import Db
+from cibgraph.api.graphql.db import HEAVY_WAIT, Db, HeavyGate
 from cibgraph.api.graphql.detections import DetectionRunner
 from cibgraph.api.graphql.schema import schema
 from cibgraph.api.pages import OfflineGraphQLRouter, install_pages
@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 100_000
 QUERY_TIMEOUT = 15.0  # seconds, per Cypher query
+# Heavy traversals (neighbourhoods, paths, evidence, timelines) at a time per worker process: on
+# 2 cores, more only queue into the query timeout; one more is refused with a 503.
+HEAVY_CONCURRENCY = 4
 
 
 class BodyLimitAndRequestId:
@@ -147,7 +150,11 @@ async def graphql_principal(request: Request, principal: OptionalPrincipal) -> P
 
 
 def create_app(
-    settings: Settings | None = None, *, export_timeout: float = EXPORT_TIMEOUT
+    settings: Settings | None = None,
+    *,
+    export_timeout: float = EXPORT_TIMEOUT,
+    heavy_concurrency: int = HEAVY_CONCURRENCY,
+    heavy_wait: float = HEAVY_WAIT,
 ) -> FastAPI:
     s = settings or get_settings()
 
@@ -158,6 +165,7 @@ def create_app(
         driver = open_async_driver(s)
         app.state.driver = driver
         app.state.keys = KeyChecker(driver, database=s.neo4j_database)
+        app.state.gate = HeavyGate(heavy_concurrency, wait=heavy_wait)
         app.state.runner = DetectionRunner(lambda: get_driver(s), database=s.neo4j_database)
         try:
             yield
@@ -168,7 +176,12 @@ def create_app(
         request: Request,
         principal: Annotated[Principal | None, Depends(graphql_principal)],
     ) -> Context:
-        db = Db(request.app.state.driver, database=s.neo4j_database, timeout=QUERY_TIMEOUT)
+        db = Db(
+            request.app.state.driver,
+            database=s.neo4j_database,
+            timeout=QUERY_TIMEOUT,
+            gate=request.app.state.gate,
+        )
         return Context(
             db=db,
             principal=principal,

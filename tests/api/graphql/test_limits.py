@@ -9,10 +9,12 @@ import httpx
 from graphql import parse
 from neo4j import Driver
 
+from cibgraph.api.app import create_app
 from cibgraph.api.graphql.ids import encode_id
 from cibgraph.api.graphql.limits import _Measurer, check_limits
 from cibgraph.api.graphql.schema import LIMITS, MAX_HEAVY, schema
-from tests.api.conftest import Gql
+from cibgraph.settings import Settings
+from tests.api.conftest import Gql, serve
 
 A1 = encode_id("Account", "twitter:1")
 HOOD = f'neighbourhood(id: "{A1}") {{ nodes {{ key }} }}'
@@ -116,3 +118,45 @@ def test_fragment_cycles_are_refused_not_followed(seeded: Driver, gql: Gql) -> N
         "query { ...A } fragment A on Query { ...B viewer { name } } fragment B on Query { ...A }"
     )
     assert _messages(body) == ["fragments spread each other in a cycle: A, B"]
+
+
+def test_heavy_traversals_past_the_gate_get_a_fast_503(
+    db: Driver, settings: Settings, keys: dict[str, str]
+) -> None:
+    # 50,000 share events on one account: each timeline over them takes Neo4j a while.
+    db.execute_query(
+        "CREATE (a:Account {key: 't:1'}), (u:Url {key: 'u'}) WITH a, u "
+        "UNWIND range(1, 50000) AS i "
+        "CREATE (a)-[:SHARED {at: datetime('2019-01-01T00:00:00Z') + duration({seconds: 7 * i})}]"
+        "->(u)"
+    )
+    body = {
+        "query": 'query($ids: [ID!]!) { timeline(ids: $ids, from: "2019-01-01T00:00:00Z", '
+        'to: "2019-06-01T00:00:00Z", bucket: HOUR) { shares } }',
+        "variables": {"ids": [encode_id("Account", "t:1")]},
+    }
+    headers = {"Authorization": f"Bearer {keys['reader']}"}
+
+    async def go(url: str) -> list[tuple[httpx.Response, float]]:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+
+            async def one() -> tuple[httpx.Response, float]:
+                started = time.perf_counter()
+                resp = await client.post("/graphql", json=body, headers=headers)
+                return resp, time.perf_counter() - started
+
+            return list(await asyncio.gather(*(one() for _ in range(6))))
+
+    app = create_app(settings, heavy_concurrency=1, heavy_wait=0.05)
+    with serve(app) as url:
+        results = asyncio.run(go(url))
+    served = [r for r, _ in results if r.status_code == 200]
+    refused = [(r, s) for r, s in results if r.status_code == 503]
+    assert len(served) + len(refused) == 6 and served and refused
+    for r in served:
+        assert sum(b["shares"] for b in r.json()["data"]["timeline"]) == 50_000
+    for r, _seconds in refused:
+        assert r.headers["retry-after"] == "2"
+        (err,) = r.json()["errors"]
+        assert err["extensions"]["code"] == "OVERLOADED"
+        assert err["message"] == "the server is running 1 traversals already: retry in 2 s"

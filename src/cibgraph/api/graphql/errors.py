@@ -45,6 +45,16 @@ class QueryTimeout(ApiError):
     code = "TIMEOUT"
 
 
+class Overloaded(ApiError):
+    """Too many heavy traversals at once; the client should retry after `retry_after` s."""
+
+    code = "OVERLOADED"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def is_client_safe(error: GraphQLError) -> bool:
     """Validation, parsing and limiter errors (no original error) and ApiErrors are safe."""
     original = error.original_error
@@ -66,6 +76,8 @@ class MaskWithRequestId(MaskErrors):
         rid = self._request_id(self.execution_context.context) or "-"
         out: list[GraphQLError] = []
         for error in errors:
+            if isinstance(error.original_error, Overloaded):
+                _answer_503(self.execution_context.context, error.original_error.retry_after)
             if is_client_safe(error):
                 code = (
                     error.original_error.code
@@ -101,3 +113,11 @@ class MaskWithRequestId(MaskErrors):
                 )
             )
         return out
+
+
+def _answer_503(context: object, retry_after: int) -> None:
+    """Make the HTTP answer a 503 with Retry-After (strawberry sends the context's response)."""
+    response = getattr(context, "response", None)
+    if response is not None:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(retry_after)

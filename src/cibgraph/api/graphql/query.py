@@ -309,7 +309,7 @@ class Query:
             )
         except ValueError as exc:
             raise BadInput(str(exc)) from None
-        rows = await info.context.db.read("traverse/neighbourhood", request.params())
+        rows = await info.context.db.read_heavy("traverse/neighbourhood", request.params())
         if not rows or not rows[0]["nodes"]:
             raise NotFound("no node has this id")
         nodes, edges = _graph_parts(rows[0]["nodes"], rows[0]["edges"])
@@ -345,7 +345,7 @@ class Query:
             )
         except ValueError as exc:
             raise BadInput(str(exc).replace("max_length", "maxLength")) from None
-        rows = await info.context.db.read("traverse/shortest_paths", request.params())
+        rows = await info.context.db.read_heavy("traverse/shortest_paths", request.params())
         paths = []
         for r in rows:
             nodes, edges = _graph_parts(r["nodes"], r["edges"])
@@ -447,7 +447,7 @@ class Query:
         if not 0 <= time_window <= 86_400:
             raise BadInput("timeWindow must be between 0 and 86400 seconds")
         n = page_size(first)
-        rows = await info.context.db.read(
+        rows = await info.context.db.read_heavy(
             "detect/coordination_evidence", {"a": ra.key, "b": rb.key, "time_window": time_window}
         )
         return [
@@ -486,7 +486,7 @@ class Query:
             raise BadInput("to must be after from")
         if (to - from_) / _BUCKET_LENGTH[bucket] > MAX_BUCKETS:
             raise BadInput(f"at most {MAX_BUCKETS} buckets: choose a wider bucket")
-        rows = await info.context.db.read(
+        rows = await info.context.db.read_heavy(
             "api/timeline",
             {"refs": [r.param() for r in refs], "from": from_, "to": to, "unit": bucket.value},
         )
