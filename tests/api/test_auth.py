@@ -16,7 +16,7 @@ from cibgraph.settings import Settings
 
 def test_keys_are_stored_hashed(db: Driver, settings: Settings) -> None:
     made = create_key(db, name="ana", role=Role.ANALYST)
-    secret = made.token.rsplit("_", 1)[1]
+    secret = made.token.split("_", 2)[2]  # cib_<id>_<secret>; the secret itself may hold "_"
     rows = db.execute_query("MATCH (k:ApiKey) RETURN properties(k) AS p").records
     assert len(rows) == 1
     stored = rows[0]["p"]
