@@ -27,6 +27,7 @@ from cibgraph.ingest.demo import (
     WINDOW_START,
     Group,
     generate,
+    load_demo,
 )
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 
@@ -463,3 +464,23 @@ def test_cli_generate(tmp_path: Path) -> None:
 def test_scale_must_be_positive(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="scale must be in"):
         generate(out=tmp_path, scale=0)
+
+
+def test_load_demo_generates_once_then_loads_every_file_idempotently(
+    db: Driver, tmp_path: Path
+) -> None:
+    out = tmp_path / "demo"
+    first = load_demo(db, out=out, scale=0.05, rejects_dir=tmp_path / "rejects")
+    assert first.generated is not None and first.generated.scale == 0.05
+    names = [r.path.name for r in first.reports]
+    assert names[-3:] == ["posts.csv", "urls.csv", "hashtags.csv"]
+    assert sorted(names[:-3]) == sorted(
+        Path(n).name for n in first.generated.rows if n.startswith("bundle/")
+    )
+    loaded = {r.path.name: r.rows_loaded + r.duplicates for r in first.reports}
+    assert loaded["posts.csv"] == first.generated.rows["shares/posts.csv"]
+    counts = db.execute_query("MATCH (n) RETURN count(n) AS n")[0][0]["n"]
+    second = load_demo(db, out=out, scale=0.05, rejects_dir=tmp_path / "rejects")
+    assert second.generated is None  # the folder already held this seed and scale
+    assert [r.rows_loaded for r in second.reports] == [r.rows_loaded for r in first.reports]
+    assert db.execute_query("MATCH (n) RETURN count(n) AS n")[0][0]["n"] == counts

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -14,10 +14,8 @@ from cibgraph.cli.connection import connect
 from cibgraph.cli.load import BatchSize, RejectsDir, run_loads
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, fail
-from cibgraph.ingest.bundle import BundleLoader, bundle_files
-from cibgraph.ingest.demo import DEFAULT_OUT, DEFAULT_SEED, MANIFEST, MAX_SCALE
+from cibgraph.ingest.demo import DEFAULT_OUT, DEFAULT_SEED, MAX_SCALE, DemoReport, load_demo
 from cibgraph.ingest.demo import generate as generate_demo
-from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 
 demo_app = typer.Typer(help="A seeded synthetic investigation to explore and test with.")
 app.add_typer(demo_app, name="demo")
@@ -36,21 +34,19 @@ def demo_generate(
     ] = 1.0,
 ) -> None:
     """Write a synthetic network modelled on the 2019 Hong Kong case, with its answer key."""
-    report = generate_demo(out=out, seed=seed, scale=scale)
+    _print_generated(generate_demo(out=out, seed=seed, scale=scale))
+
+
+def _print_generated(report: DemoReport) -> None:
     table = Table("file", "rows")
     for name, rows in report.rows.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
     truth = ", ".join(f"{group} {n:,}" for group, n in report.truth.items())
     console.print(f"truth.csv groups: {truth}")
-    console.print(f"wrote {report.out} (seed {seed}, scale {scale:g}) in {report.seconds:.1f} s")
-
-
-DEMO_SHARES = (
-    ("shares/posts.csv", ObjectType.POST),
-    ("shares/urls.csv", ObjectType.URL),
-    ("shares/hashtags.csv", ObjectType.HASHTAG),
-)
+    console.print(
+        f"wrote {report.out} (seed {report.seed}, scale {report.scale:g}) in {report.seconds:.1f} s"
+    )
 
 
 @demo_app.command("load")
@@ -62,27 +58,20 @@ def demo_load(
     batch_size: BatchSize = 10_000,
 ) -> None:
     """Generate the demo unless it is there with this seed and scale, then load all of it."""
-    connect()  # before generating: a server that is not there fails the command at once
-    manifest = out / MANIFEST
-    current = json.loads(manifest.read_text()) if manifest.is_file() else {}
-    if (current.get("seed"), current.get("scale")) != (seed, scale):
-        demo_generate(out=out, seed=seed, scale=scale)
+    driver = connect()  # before generating: a server that is not there fails the command at once
     started = time.perf_counter()
-    run_loads(
-        BundleLoader(),
-        bundle_files([out / "bundle"]),
-        dry_run=False,
+    load_demo(
+        driver,
+        out=out,
+        seed=seed,
+        scale=scale,
         rejects_dir=rejects_dir,
         batch_size=batch_size,
+        load_files=partial(
+            run_loads, dry_run=False, rejects_dir=rejects_dir, batch_size=batch_size
+        ),
+        on_generated=_print_generated,
     )
-    for name, object_type in DEMO_SHARES:
-        run_loads(
-            ShareEventsLoader(object_type=object_type),
-            [out / name],
-            dry_run=False,
-            rejects_dir=rejects_dir,
-            batch_size=batch_size,
-        )
     console.print(f"demo loaded from {out} in {time.perf_counter() - started:.1f} s")
 
 

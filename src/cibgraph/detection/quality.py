@@ -15,7 +15,6 @@ test instance.
 from __future__ import annotations
 
 import csv
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +30,9 @@ from cibgraph.detection.fusion import (
     read_signal_edges,
 )
 from cibgraph.detection.pipeline import detect_and_fuse
-from cibgraph.ingest.base import run_load
-from cibgraph.ingest.bundle import BundleLoader, bundle_files
-from cibgraph.ingest.demo import Group, generate
-from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
+from cibgraph.ingest import demo as ingest_demo
+from cibgraph.ingest.demo import Group
+from cibgraph.ingest.shares import ObjectType
 
 STATE = Group.STATE.value
 CONFOUNDERS = (Group.VPN_CGNAT.value, Group.VIRAL.value, Group.FAN.value)
@@ -105,24 +103,13 @@ def load_demo(
     driver: Driver, out: Path, *, scale: float, seed: int, database: str | None = None
 ) -> float:
     """Generate the demo into `out` and load all of it; returns the seconds spent loading."""
-    generate(out=out, seed=seed, scale=scale)
-    rejects = out / "rejects"
-    started = time.perf_counter()
-    for path in bundle_files([out / "bundle"]):
-        report = run_load(
-            BundleLoader(), path, driver=driver, rejects_dir=rejects, database=database
-        )
-        if report.rows_rejected:
-            raise RuntimeError(f"{path.name}: {report.rows_rejected} rows rejected")
-    for name, object_type in SHARE_FILES:
-        run_load(
-            ShareEventsLoader(object_type=object_type),
-            out / name,
-            driver=driver,
-            rejects_dir=rejects,
-            database=database,
-        )
-    return time.perf_counter() - started
+    loaded = ingest_demo.load_demo(
+        driver, out=out, seed=seed, scale=scale, regenerate=True, database=database
+    )
+    for report in loaded.reports:
+        if report.loader == "bundle" and report.rows_rejected:
+            raise RuntimeError(f"{report.path.name}: {report.rows_rejected} rows rejected")
+    return loaded.seconds
 
 
 def evaluate(

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from neo4j import Driver, ManagedTransaction
 
 from cibgraph.ingest.duplicates import DuplicateCounter
-from cibgraph.ingest.files import data_name, file_sha256, open_text, read_csv_rows
+from cibgraph.ingest.files import check_file, data_name, file_sha256, open_text, read_csv_rows
 from cibgraph.ingest.rejects import RejectsFile
 from cibgraph.ingest.report import LoadReport, ShareTally, record_source
 from cibgraph.ingest.rows import Accepted, Item, LoadError, Parsed, Reject, Skip
@@ -138,7 +138,10 @@ def run_load(
     t0 = time.perf_counter()
     if not path.is_file():
         raise LoadError(f"{path}: no such file")
-    report = LoadReport(path=path, loader=loader.name, sha256=file_sha256(path), dry_run=dry_run)
+    # Read all of it once before anything is written: a bad byte or a broken container stops
+    # the file here, with its line, not after the first batches were committed.
+    checked = check_file(path)
+    report = LoadReport(path=path, loader=loader.name, sha256=checked.sha256, dry_run=dry_run)
     now = datetime.now(UTC)
     params: dict[str, Any] = {"source": report.source_key, "now": now}
     rejects = RejectsFile(rejects_dir, path)

@@ -32,13 +32,15 @@ from cibgraph.ingest.bundle_models import (
     optional_fields,
     required_fields,
 )
-from cibgraph.ingest.files import open_text, read_csv_rows
+from cibgraph.ingest.files import MAX_LINE_CHARS, open_text, read_csv_rows
 from cibgraph.ingest.ids import account_key, is_hashed_id, subnet_of
 from cibgraph.ingest.values import epoch_ms
 from cibgraph.neo4j.registry import NamedQuery, get_query
 
 KINDS: tuple[str, ...] = tuple(MODELS)  # dependency order: entities before links
 
+# The free-text columns, the only ones whose cells may hold a newline.
+MULTILINE = frozenset({"name", "description", "location", "note"})
 _FILE_NAME = re.compile(r"^(?P<kind>[a-z_]+)\.(?P<format>csv|jsonl)(?:\.gz)?$")
 _DATA_SUFFIXES = (".csv", ".jsonl", ".csv.gz", ".jsonl.gz")
 
@@ -306,7 +308,11 @@ class BundleLoader(Loader):
         model = MODELS[kind]
         with open_text(path) as fh:
             rows = read_csv_rows(
-                fh, path, required=required_fields(model), optional=optional_fields(model)
+                fh,
+                path,
+                required=required_fields(model),
+                optional=optional_fields(model),
+                multiline=MULTILINE,
             )
             for line, rec in rows:
                 if isinstance(rec, Reject):
@@ -325,14 +331,15 @@ class BundleLoader(Loader):
         model = MODELS[kind]
         with open_text(path) as fh:
             line = 0
-            while True:
-                try:
-                    text = fh.readline()
-                except UnicodeDecodeError as exc:
-                    raise LoadError(f"{path}: line {line + 1} is not UTF-8 ({exc})") from None
-                if not text:
-                    return
+            # run_load checked the file's UTF-8 before it called parse.
+            while text := fh.readline(MAX_LINE_CHARS):
                 line += 1
+                if len(text) >= MAX_LINE_CHARS and not text.endswith(("\n", "\r")):
+                    while (rest := fh.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                        pass
+                    reason = f"line longer than {MAX_LINE_CHARS:,} characters"
+                    yield Reject(line, "", reason, text)
+                    continue
                 raw = text.strip()
                 if not raw:
                     continue  # a blank line
@@ -340,6 +347,9 @@ class BundleLoader(Loader):
                     data = json.loads(raw)
                 except json.JSONDecodeError as exc:
                     yield Reject(line, "", f"not JSON: {exc}", raw)
+                    continue
+                except RecursionError:
+                    yield Reject(line, "", "JSON nested too deeply", raw)
                     continue
                 if not isinstance(data, dict):
                     yield Reject(line, "", f"not a JSON object: {type(data).__name__}", raw)

@@ -91,6 +91,8 @@ NativeId = Annotated[
     AfterValidator(_within(check_key)),
 ]
 Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_within(check_text))]
+# Text that is range-indexed (an account's handle) has a key's limit.
+IndexedText = Annotated[str, StringConstraints(min_length=1), AfterValidator(_within(check_key))]
 Count = Annotated[int, Field(ge=0, le=MAX_INT)]
 UtcDatetime = Annotated[
     datetime,
@@ -132,7 +134,7 @@ class AccountRow(BundleRow):
 
     platform: Platform
     id: NativeId = Field(description="the platform's own id (or the archive's hash), verbatim")
-    handle: Text | None = None
+    handle: IndexedText | None = None
     name: Text | None = None
     description: Text | None = None
     location: Text | None = None

@@ -31,13 +31,18 @@ import random
 import time
 from array import array
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, Final, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Final, Protocol, TextIO
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+    from cibgraph.ingest.base import Loader, LoadReport
 
 CAMPAIGN: Final = "demo_hk_2019"
 DEFAULT_SEED: Final = 20190819
@@ -1106,3 +1111,87 @@ def generate(
         truth=dict(bundle.truth),
         seconds=time.perf_counter() - started,
     )
+
+
+# ---------------------------------------------------------------- loading
+
+# The share-event files of the demo and the object type each holds (one per file).
+DEMO_SHARES: Final = (
+    ("shares/posts.csv", "Post"),
+    ("shares/urls.csv", "Url"),
+    ("shares/hashtags.csv", "Hashtag"),
+)
+
+LoadFiles = Callable[["Loader", list[Path]], list["LoadReport"]]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoad:
+    """What `load_demo` did: the generation (None when the folder was current) and each load."""
+
+    generated: DemoReport | None
+    reports: list[LoadReport]
+    seconds: float  # loading only
+
+
+def is_current(out: Path, *, seed: int, scale: float) -> bool:
+    """Whether `out` already holds the demo of this seed and scale (its manifest says so)."""
+    manifest = out / MANIFEST
+    if not manifest.is_file():
+        return False
+    current = json.loads(manifest.read_text(encoding="utf-8"))
+    return (current.get("seed"), current.get("scale")) == (seed, scale)
+
+
+def load_demo(
+    driver: Driver,
+    *,
+    out: Path = DEFAULT_OUT,
+    seed: int = DEFAULT_SEED,
+    scale: float = 1.0,
+    rejects_dir: Path | None = None,
+    batch_size: int = 10_000,
+    regenerate: bool = False,
+    database: str | None = None,
+    switch_seconds: float | None = None,
+    load_files: LoadFiles | None = None,
+    on_generated: Callable[[DemoReport], None] | None = None,
+) -> DemoLoad:
+    """Generate the demo into `out` unless it holds this seed and scale, then load all of it.
+
+    The one way the CLI, the benchmarks and the tests load the demo: the bundle first (entities
+    before links), then the share events, one object type per file. `load_files` loads one
+    loader's files (the CLI passes its progress-and-summary printer); by default each file goes
+    through `run_load`. Rejects go to `rejects_dir` (default `<out>/rejects`).
+    """
+    from cibgraph.ingest.base import run_load
+    from cibgraph.ingest.bundle import BundleLoader, bundle_files
+    from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
+
+    generated = None
+    if regenerate or not is_current(out, seed=seed, scale=scale):
+        generated = generate(out=out, seed=seed, scale=scale)
+        if on_generated is not None:
+            on_generated(generated)
+    rejects = rejects_dir if rejects_dir is not None else out / "rejects"
+
+    def each_file(loader: Loader, paths: list[Path]) -> list[LoadReport]:
+        return [
+            run_load(
+                loader,
+                path,
+                driver=driver,
+                rejects_dir=rejects,
+                batch_size=batch_size,
+                database=database,
+                switch_seconds=switch_seconds,
+            )
+            for path in paths
+        ]
+
+    load = load_files or each_file
+    started = time.perf_counter()
+    reports = load(BundleLoader(), bundle_files([out / "bundle"]))
+    for name, label in DEMO_SHARES:
+        reports += load(ShareEventsLoader(object_type=ObjectType(label)), [out / name])
+    return DemoLoad(generated, reports, time.perf_counter() - started)

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any, TextIO
 
+from cibgraph.ingest.files import MAX_RAW_CHARS
 from cibgraph.ingest.rows import Reject
 
 
@@ -29,7 +30,7 @@ class RejectsFile:
             self._writer = csv.writer(self._fh)
             self._writer.writerow(self.COLUMNS)
         self._writer.writerow(
-            (str(self.source), reject.line, reject.field, reject.reason, reject.raw[:2000])
+            (str(self.source), reject.line, reject.field, reject.reason, reject.raw[:MAX_RAW_CHARS])
         )
         self.count += 1
 

@@ -98,7 +98,8 @@ class ShareEventsLoader(Loader):
 
     def parse(self, path: Path) -> Iterator[Parsed]:
         with open_text(path) as fh:
-            for line, rec in read_csv_rows(fh, path, required=COLUMNS):
+            # Ids and times hold no newline: a record spanning lines took them from a stray quote.
+            for line, rec in read_csv_rows(fh, path, required=COLUMNS, multiline=()):
                 if isinstance(rec, Reject):
                     yield rec
                     continue

@@ -77,6 +77,16 @@ TWEET_COLUMNS = (
 _CAMPAIGN_IN_NAME = re.compile(r"^(?P<label>[a-z0-9][a-z0-9_-]*?)_(?:users|tweets)(?:_|$)", re.I)
 # The archives write this word where a number is unknown.
 _ABSENT = "absent"
+# The free-text columns, the only ones whose cells may hold a newline.
+_MULTILINE = frozenset(
+    {
+        "user_display_name",
+        "user_reported_location",
+        "user_profile_description",
+        "tweet_text",
+        "poll_choices",
+    }
+)
 _TRUE = frozenset({"true", "1", "yes", "t"})
 _FALSE = frozenset({"false", "0", "no", "f"})
 
@@ -268,7 +278,7 @@ class TwitterIOLoader(Loader):
         kind = detect_kind(path)
         columns = USER_COLUMNS if kind is FileKind.USERS else TWEET_COLUMNS
         with open_text(path) as fh:
-            for line, rec in read_csv_rows(fh, path, required=columns):
+            for line, rec in read_csv_rows(fh, path, required=columns, multiline=_MULTILINE):
                 if isinstance(rec, Reject):
                     yield rec
                     continue
@@ -318,11 +328,15 @@ class TwitterIOLoader(Loader):
             value = _text(rec, column)
             return None if hashed and value is not None and value.strip() == userid else value
 
+        handle = name("user_screen_name")
+        if handle is not None:
+            check_key(handle, "user_screen_name")  # handles are range-indexed
+
         props = {
             "platform": PLATFORM,
             "platform_id": userid,
             "hashed": hashed,
-            "handle": name("user_screen_name"),
+            "handle": handle,
             "name": name("user_display_name"),
             "description": _text(rec, "user_profile_description"),
             "location": _text(rec, "user_reported_location"),
