@@ -23,6 +23,22 @@ __all__ = ["batched", "read", "write", "write_batches"]
 logger = logging.getLogger(__name__)
 
 
+def _execute(
+    driver: Driver,
+    query: LiteralString,
+    params: Mapping[str, Any] | None,
+    database: str | None,
+    routing: RoutingControl,
+) -> list[Record]:
+    records, _, _ = driver.execute_query(
+        query,
+        parameters_=dict(params or {}),
+        routing_=routing,
+        database_=database or get_settings().neo4j_database,
+    )
+    return records
+
+
 def read(
     driver: Driver,
     query: LiteralString,
@@ -31,13 +47,7 @@ def read(
     database: str | None = None,
 ) -> list[Record]:
     """Run a read query with READ routing, so a cluster sends it to a secondary."""
-    records, _, _ = driver.execute_query(
-        query,
-        parameters_=dict(params or {}),
-        routing_=RoutingControl.READ,
-        database_=database or get_settings().neo4j_database,
-    )
-    return records
+    return _execute(driver, query, params, database, RoutingControl.READ)
 
 
 def write(
@@ -48,13 +58,7 @@ def write(
     database: str | None = None,
 ) -> list[Record]:
     """Run one write query in a managed (retried) transaction."""
-    records, _, _ = driver.execute_query(
-        query,
-        parameters_=dict(params or {}),
-        routing_=RoutingControl.WRITE,
-        database_=database or get_settings().neo4j_database,
-    )
-    return records
+    return _execute(driver, query, params, database, RoutingControl.WRITE)
 
 
 def write_batches(
