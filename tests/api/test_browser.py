@@ -22,10 +22,11 @@ def test_guide_is_generated_from_the_named_queries() -> None:
         "investigate/accounts_behind_ip",
         "investigate/lockstep_sharers",
         "investigate/entity_sources",
+        "investigate/network_backbone",
     ):
         assert any(get_query(name).text in b for b in blocks), name
     params = {m for b in blocks for m in re.findall(r"^:param (\w+) =>", b, re.M)}
-    assert params == {"network", "ip", "limit", "account", "window", "key"}
+    assert params == {"network", "members", "ip", "limit", "account", "window", "key"}
 
 
 def test_assets_are_served_on_loopback_with_cors() -> None:

@@ -41,7 +41,10 @@ def test_browser_shows_the_styled_network(
 ) -> None:
     blocks = _guide_blocks()
     set_network = next(b for b in blocks if b.startswith(":param network =>"))
-    draw = next(b for b in blocks if b.startswith("MATCH (n:Network {key: $network})<-"))
+    set_members = next(b for b in blocks if b.startswith(":param members =>"))
+    named = next(b for b in blocks if b.startswith("// investigate/network_backbone:"))
+    # typed on one line below, so its comment lines go first
+    draw = "\n".join(line for line in named.splitlines() if not line.startswith("//"))
     assets = serve_in_thread("127.0.0.1", 0)
     base = f"http://localhost:{assets.server_address[1]}"
     c = Chromium(tmp_path / "profile")
@@ -64,11 +67,14 @@ def test_browser_shows_the_styled_network(
         c.wait_for("document.body.innerText.includes('Find the state network')")
         _run(c, set_network)
         c.wait_for(f"document.body.innerText.includes({json.dumps(demo.network)})")
+        _run(c, set_members)
+        c.wait_for("document.body.innerText.includes('\"members\": 25')")
         _run(c, draw)
         shown = c.wait_for(
             "(document.body.innerText.match(/Displaying \\d+ nodes, \\d+ relationships/) || [])[0]"
         )
-        assert shown == "Displaying 10 nodes, 9 relationships"
+        # the Network, 6 accounts, 2 pages and a group; 9 memberships and 3 ADMIN_OF links
+        assert shown == "Displaying 10 nodes, 12 relationships"
         # Account captions come from the style ({handle}); the default style would show names.
         # The graph view draws its captions a moment after the summary line: wait for them.
         captions = c.wait_for(

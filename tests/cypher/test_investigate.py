@@ -35,6 +35,7 @@ def test_every_investigate_query_is_a_read() -> None:
         "investigate/campaign_members",
         "investigate/creation_burst",
         "investigate/entity_sources",
+        "investigate/network_backbone",
     }
     assert {registry()[n].mode for n in names} == {QueryMode.READ}
 

@@ -75,10 +75,17 @@ def browser_commands(base_url: str) -> list[str]:
 
 _SETUP = {
     "network": ("head(COLLECT { MATCH (n:Network) RETURN n.key ORDER BY n.score DESC, n.key })"),
+    # The rarest telling address: used by two or more of the network's accounts, unblocked
+    # rather than hosting rather than a VPN exit, then by as few accounts in all as possible.
     "ip": (
         "head(COLLECT { MATCH (n:Network) WITH n ORDER BY n.score DESC, n.key LIMIT 1 "
-        "MATCH (n)<-[:IN_NETWORK]-(a:Account)-[:USED_IP]->(i:IP) "
-        "WITH i, count(a) AS k ORDER BY k DESC, i.key RETURN i.key })"
+        "MATCH (n)<-[:IN_NETWORK]-(a:Account)-[u:USED_IP]->(i:IP) "
+        "WITH i, count(DISTINCT a) AS inside, collect(u.access) AS access WHERE inside >= 2 "
+        "MATCH (i)<-[:USED_IP]-(x:Account) "
+        "WITH i, inside, access, count(DISTINCT x) AS users "
+        "RETURN i.key ORDER BY CASE WHEN 'vpn' IN access THEN 2 "
+        "WHEN 'unblocked' IN access THEN 0 ELSE 1 END, users, "
+        "inside DESC, i.key })"
     ),
     "account": (
         "head(COLLECT { MATCH (n:Network) WITH n ORDER BY n.score DESC, n.key LIMIT 1 "
@@ -91,13 +98,17 @@ _STEPS: list[tuple[str, str, list[str]]] = [
         "Find the state network",
         "Detections write every network they find as a <code>Network</code> node with a score, "
         "its size, its pages and groups and an explanation. The strongest comes first; the "
-        "second query remembers its key as <code>$network</code> for the next steps.",
+        "second query remembers its key as <code>$network</code> for the next steps, and the "
+        "last draws its backbone: the <code>$members</code> accounts with the strongest "
+        "evidence, and its pages and groups with the members who run them (named query "
+        "<code>investigate/network_backbone</code>; every link at once would be a hairball).",
         [
             "MATCH (n:Network)\nRETURN n.key AS network, n.score AS score, n.size AS accounts,\n"
             "       n.pages AS pages, n.groups AS groups, n.signals AS signals\n"
             "ORDER BY score DESC LIMIT 10",
             ":param network => " + _SETUP["network"],
-            "MATCH (n:Network {key: $network})<-[m:IN_NETWORK]-(e)\nRETURN n, m, e",
+            ":param members => 25",
+            "@investigate/network_backbone",
         ],
     ),
     (
@@ -109,9 +120,11 @@ _STEPS: list[tuple[str, str, list[str]]] = [
     ),
     (
         "The IPs that tie it together",
-        "The address most of its accounts used (<code>$ip</code>), then everyone behind it, "
-        "when and through what access. An unblocked mainland address shared by a crew is strong "
-        "evidence; a VPN exit shared by thousands is not. Named query "
+        "The rarest telling address (<code>$ip</code>): used by two or more of its accounts, "
+        "unblocked rather than hosting rather than a VPN exit, by as few accounts in all as "
+        "possible; then everyone behind it, when and "
+        "through what access. An unblocked address shared by a crew and hardly anyone else is "
+        "strong evidence; a VPN exit shared by thousands is not. Named query "
         "<code>investigate/accounts_behind_ip</code>.",
         [
             ":param ip => " + _SETUP["ip"],
