@@ -61,16 +61,16 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "export network": ["export", "network", "n1", "-f", "json", "-o", "{tmp}/n.json"],
     "export case": ["export", "case", "c1", "-f", "json", "-o", "{tmp}/c.json"],
     "report network": ["report", "network", "n1", "--out", "{tmp}/r.html"],
+    "serve": ["serve", "--port", "1", "--wait", "1"],  # fails before it binds the port
     "export neighbourhood": ["export", "neighbourhood", "twitter:1", "-f", "json", "-o", "{tmp}/x"],
 }
 
 
 # The commands that open no driver: the server's own (they say what they find in one line), the
-# query listing, the demo generator, the GraphQL SDL, the Browser helpers, and the API server,
-# whose errors are answers over HTTP.
+# query listing, the demo generator, the GraphQL SDL and the Browser helpers.
 NO_DRIVER = {
     "neo4j install", "neo4j start", "neo4j stop", "neo4j status", "query list", "demo generate",
-    "schema-export", "browser serve", "browser guide", "serve",
+    "schema-export", "browser serve", "browser guide",
 }  # fmt: skip
 
 
@@ -146,6 +146,15 @@ def test_no_server_on_the_port(
     result = runner.invoke(app, _args(command, demo, tmp_path))
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
+    if command == "serve":  # Neo4j may be starting beside it: it waits --wait seconds first
+        waiting, *rest = result.stderr.splitlines(keepends=True)
+        uri = f"neo4j://127.0.0.1:{port}"
+        assert waiting == f"Neo4j at {uri} does not answer yet: waiting up to 1 s\n"
+        assert _one_error_line("".join(rest)) == (
+            "error: Neo4j did not answer within 1s: Unable to retrieve routing information: "
+            "start it with `cibgraph neo4j start`, or see `cibgraph neo4j status`"
+        )
+        return
     line = _one_error_line(result.stderr)
     assert line == (
         f"error: cannot reach Neo4j at neo4j://127.0.0.1:{port}: start it with "
@@ -297,3 +306,7 @@ def test_a_long_path_on_a_narrow_terminal_stays_one_line(tmp_path: Path) -> None
     done = _cibgraph(*args, COLUMNS="30")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [expected]
+    # What a command reports on stdout keeps its path on one line as well.
+    made = _cibgraph("demo", "generate", "--out", str(deep), "--scale", "0.01", COLUMNS="30")
+    assert made.returncode == 0, made.stderr
+    assert f"wrote {deep} (seed 20190819, scale 0.01) in " in made.stdout.splitlines()[-1]

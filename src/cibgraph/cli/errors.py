@@ -90,7 +90,7 @@ def explain(exc: BaseException) -> str | None:
     if isinstance(exc, ValidationError) and exc.title == "Settings":
         return _setting_error(exc)
     if isinstance(exc, TimeoutError):  # waiting for a starting server (neo4j.driver)
-        return f"{exc}: see `cibgraph neo4j status` and the instance's logs"
+        return f"{exc}: start it with `cibgraph neo4j start`, or see `cibgraph neo4j status`"
     if type(exc).__module__.startswith("cibgraph."):  # the project's own errors say enough
         return str(exc)
     return None

@@ -6,16 +6,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-console = Console()
-err = Console(stderr=True)
+# soft_wrap: a message line (a path, a key, an error) is never broken to fit the terminal, so it
+# can be copied and matched whole; tables still fit themselves to the width.
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def print_error(message: str) -> None:
     """Print `error: message` on stderr as exactly one line, whatever the terminal width."""
     line = " ".join(message.split())  # a driver or file message may carry newlines
-    # soft_wrap: rich inserts no line breaks (a long path must not wrap); escape: a message
-    # such as "missing params ['key']" is text, not markup.
-    err.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True, highlight=False)
+    # escape: a message such as "missing params ['key']" is text, not markup.
+    err.print(f"[bold red]error:[/] {escape(line)}", highlight=False)
 
 
 def fail(message: str) -> typer.Exit:
