@@ -10,7 +10,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
-from cibgraph.api.browser import GUIDE, serve_in_thread
+from cibgraph.api.browser import GUIDE, guide_url, serve_in_thread
 from cibgraph.settings import Settings
 from tests.api.cdp import Chromium
 from tests.export.conftest import Demo, demo  # noqa: F401 - the fixture
@@ -93,3 +93,24 @@ def test_browser_shows_the_styled_network(
         c.close()
         assets.shutdown()
         assets.server_close()
+
+
+def test_one_address_opens_the_guide(settings: Settings, tmp_path: Path) -> None:
+    """README's one step: with `cibgraph browser serve` running, open guide_url(...)."""
+    assets = serve_in_thread("127.0.0.1", 0)
+    base = f"http://localhost:{assets.server_address[1]}"
+    browser = f"http://127.0.0.1:{settings.neo4j_http_port}/browser"
+    url = guide_url(browser, base)
+    assert url == f"{browser}/?cmd=play&arg={base}/guide.html"
+    c = Chromium(tmp_path / "profile")
+    try:
+        c.send("Page.enable")
+        c.send("Page.navigate", url=url + f"&dbms=neo4j://neo4j@127.0.0.1:{settings.bolt_port}")
+        c.wait_for("!!document.querySelector('[data-testid=password]')")
+        c.js("document.querySelector('[data-testid=password]').focus()")
+        c.send("Input.insertText", text=settings.neo4j_password.get_secret_value())
+        c.js("document.querySelector('[data-testid=connect]').click()")
+        assert c.wait_for("document.body.innerText.includes('Find the state network')")
+    finally:
+        c.close()
+        assets.shutdown()

@@ -66,6 +66,11 @@ def serve_in_thread(host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServ
     return server
 
 
+def guide_url(browser_url: str, base_url: str) -> str:
+    """Neo4j Browser's address that plays the cibgraph guide once connected (one click)."""
+    return f"{browser_url.rstrip('/')}/?cmd=play&arg={base_url}/guide.html"
+
+
 def browser_commands(base_url: str) -> list[str]:
     """The commands to paste into Neo4j Browser's editor."""
     return [f":style {base_url}/cibgraph.grass", f":play {base_url}/guide.html"]
