@@ -39,6 +39,7 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "load twitter-io": ["load", "twitter-io", "{tmp}/china_082019_1_users_csv_hashed.csv"],
     "load bundle": ["load", "bundle", "{demo}/bundle"],
     "demo load": ["demo", "load", "--out", "{tmp}/demo", "--scale", "0.01"],
+    "demo remove": ["demo", "remove", "--out", "{demo}"],
     "detect coordination": [
         "detect",
         "coordination",
