@@ -160,3 +160,15 @@ def test_a_case_export_holds_what_the_case_is_about(demo: Demo, db: Driver) -> N
     assert ids == members | {"Case:case-1", "IP:198.51.100.9", "Note:note-1"}
     with pytest.raises(SelectionNotFoundError):
         select_case(db, case="case-2")
+
+
+def test_an_export_tells_its_progress(demo: Demo, db: Driver, tmp_path: Path) -> None:
+    told: list[tuple[str, int]] = []
+    wanted = ExportRequest(ExportTarget.NETWORK, demo.network, ExportFormat.GEXF)
+    done = export_selection(
+        db, wanted, tmp_path / "a.gexf", progress=lambda w, n: told.append((w, n))
+    )
+    # the selection, then one read of the nodes and one of the edges (GEXF's second pass reads
+    # its spool, not Neo4j)
+    assert told == [("selected", 14), ("nodes", 14), ("edges", 25)]
+    assert done.seconds > 0

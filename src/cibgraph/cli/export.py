@@ -2,14 +2,18 @@
 
 # No `from __future__ import annotations`: `_keyed_command` builds commands whose parameter
 # annotations typer must evaluate with values from a closure.
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
-from cibgraph.cli.output import console, fail
+from cibgraph.cli.output import console, err, fail
+
+T = TypeVar("T")
 
 export_app = typer.Typer(help="Export a network, a case or a neighbourhood to a file.")
 app.add_typer(export_app, name="export")
@@ -56,13 +60,34 @@ def _export(
             label=label,
             redaction=Redaction(salt=salt or "", min_followers=min_followers) if redact else None,
         )
-        done = export_selection(connect(), request, out)
+        done = _with_progress(lambda tick: export_selection(connect(), request, out, progress=tick))
     except (ValueError, SelectionNotFoundError) as exc:
         raise fail(str(exc)) from None
     console.print(
         f"wrote {out} ({request.format.value}): {done.nodes:,} nodes, {done.edges:,} edges "
         f"in {done.seconds:.1f} s"
     )
+
+
+def _with_progress(run: Callable[[Callable[[str, int], None]], T]) -> T:
+    """Run an export under a progress line on stderr (off a terminal, nothing is drawn)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("selecting", total=None)
+        seen: dict[str, int] = {}
+
+        def tick(what: str, count: int) -> None:
+            seen[what] = count
+            text = ", ".join(f"{v:,} {k}" for k, v in seen.items())
+            bar.update(task, description=text.replace("selected", "nodes selected", 1))
+
+        return run(tick)
 
 
 def _keyed_command(name: str, key_help: str, doc: str) -> None:

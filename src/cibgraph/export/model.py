@@ -23,6 +23,7 @@ import neo4j.time
 
 from cibgraph.detection.registry import signal_for_type
 
+PROGRESS_EVERY = 1_000  # records between two progress calls
 # The properties of an account that identify it, and that a redacted export hashes.
 REDACTED_PROPS = ("platform_id", "handle", "name")
 # Properties a redacted account loses (they spell its handle out).
@@ -224,6 +225,8 @@ class Subgraph:
     node_rows: Callable[[], Iterator[Mapping[str, Any]]]
     edge_rows: Callable[[], Iterator[Mapping[str, Any]]]
     redactor: Redactor | None = None
+    # Told ("nodes" or "edges", how many read so far) every PROGRESS_EVERY records and at the end.
+    progress: Callable[[str, int], None] | None = None
 
     @property
     def size(self) -> int:
@@ -231,7 +234,10 @@ class Subgraph:
 
     def nodes(self) -> Iterator[ExportNode]:
         red = self.redactor
-        for row in self.node_rows():
+        n = 0
+        for n, row in enumerate(self.node_rows(), start=1):
+            if self.progress is not None and n % PROGRESS_EVERY == 0:
+                self.progress("nodes", n)
             label = str(row["labels"][0])
             key = str(row["key"])
             raw = dict(row["props"])
@@ -250,10 +256,15 @@ class Subgraph:
                 props={k: plain(v) for k, v in raw.items()},
                 raw=raw,
             )
+        if self.progress is not None:
+            self.progress("nodes", n)
 
     def edges(self) -> Iterator[ExportEdge]:
         red = self.redactor
-        for row in self.edge_rows():
+        m = 0
+        for m, row in enumerate(self.edge_rows(), start=1):
+            if self.progress is not None and m % PROGRESS_EVERY == 0:
+                self.progress("edges", m)
             start, end = str(row["start"]), str(row["end"])
             raw = dict(row["props"])
             if red is not None:
@@ -268,6 +279,8 @@ class Subgraph:
                 raw=raw,
                 evidence=edge_evidence(rel_type, raw),
             )
+        if self.progress is not None:
+            self.progress("edges", m)
 
 
 T = TypeVar("T")

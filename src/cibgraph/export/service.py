@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -97,13 +98,21 @@ def export_selection(
     *,
     database: str | None = None,
     timeout: float | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ExportResult:
     """Select what `request` names and write it to `out`, within `timeout` seconds if given.
+
+    `progress` is told ("selected", nodes) once the selection is made, then ("nodes" or
+    "edges", how many read so far) as the writer reads them; the result's `seconds` is the
+    whole export's time, selection included.
 
     Raises `SelectionNotFoundError` when the network, case or seed does not exist, `ValueError`
     for bounds out of range, and `ExportTimeoutError` when the export runs past `timeout`.
     """
     started = time.perf_counter()
     subgraph = select(driver, request, database=database, timeout=timeout)
+    if progress is not None:
+        progress("selected", subgraph.size)
+        subgraph.progress = progress
     nodes, edges = write_export(subgraph, request.format, out, tlp=request.tlp)
     return ExportResult(out, nodes, edges, time.perf_counter() - started)
