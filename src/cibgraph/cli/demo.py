@@ -84,10 +84,11 @@ def demo_remove(
     """Remove exactly what `demo load` loaded (by its files' Source records); real data stays."""
     from cibgraph.ingest.remove import demo_files, remove_sources, source_keys
 
+    driver = connect()  # first: a server that is not there fails the command at once
     keys = source_keys(demo_files(out))
     if not keys:
         raise fail(f"{out} holds no demo files: pass the folder `demo load` used with --out")
-    done = remove_sources(connect(), keys)
+    done = remove_sources(driver, keys)
     if not done.sources:
         console.print(f"nothing loaded from {out} is in the graph")
         return
