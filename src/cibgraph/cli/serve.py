@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated
 
 import typer
@@ -10,7 +11,6 @@ from neo4j.exceptions import ServiceUnavailable
 from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import err
-from cibgraph.neo4j.driver import get_driver, wait_for_database
 from cibgraph.settings import get_settings
 
 
@@ -25,12 +25,21 @@ def serve(
     """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
     # Neo4j is checked before the server starts, so a wrong password, a missing database or a
     # server that never comes up is one line here rather than a traceback from the app's start.
+    deadline = time.monotonic() + wait
     try:
         connect()
     except ServiceUnavailable:  # it may be starting (docker compose starts both at once)
-        s = get_settings()
-        err.print(f"Neo4j at {s.neo4j_uri} does not answer yet: waiting up to {wait:g} s")
-        wait_for_database(get_driver(), database=s.neo4j_database, timeout=wait)
+        err.print(
+            f"Neo4j at {get_settings().neo4j_uri} does not answer yet: waiting up to {wait:g} s"
+        )
+        while True:
+            time.sleep(0.5)
+            try:
+                connect()  # fails at once; the driver's own retries would take 30 s a try
+                break
+            except ServiceUnavailable:
+                if time.monotonic() >= deadline:
+                    raise
     import uvicorn
 
     uvicorn.run("cibgraph.api.app:create_app", factory=True, host=host, port=port)
