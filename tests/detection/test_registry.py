@@ -30,13 +30,28 @@ TYPE_LIST = re.compile(r"\[\s*\w*\s*:\s*([A-Z_]+(?:\s*\|\s*[A-Z_]+)+)")
 
 
 def test_the_signals_and_their_types() -> None:
-    assert kinds() == ("coordination", "infrastructure", "control", "cohorts")
+    assert kinds() == (
+        "coordination",
+        "infrastructure",
+        "control",
+        "cohorts",
+        "copypaste",
+        "neardup",
+        "coreply",
+        "comention",
+    )
     assert [t.value for t in detection_types()] == [
         "COORDINATED_WITH",
         "SHARES_INFRA_WITH",
         "CO_ADMIN_WITH",
         "AUDIENCE_OVERLAP",
         "COHORT_WITH",
+        "COPY_PASTE_WITH",
+        "SAME_TEXT_AS",
+        "NEAR_DUPLICATE_WITH",
+        "NEAR_DUPLICATE_OF",
+        "CO_REPLY_WITH",
+        "CO_MENTION_WITH",
     ]
     assert signal_for_type("COHORT_WITH") is get_signal("cohorts")
     assert signal_for_type(RelType.AUDIENCE_OVERLAP) is get_signal("control")

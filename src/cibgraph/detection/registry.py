@@ -27,7 +27,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from cibgraph.detection import cohorts, control, coordination, infrastructure
+from cibgraph.detection import (
+    cohorts,
+    control,
+    coordination,
+    copypaste,
+    coreply,
+    infrastructure,
+    neardup,
+)
 from cibgraph.detection.signal import Signal
 from cibgraph.neo4j.schema import RelType
 
@@ -37,6 +45,10 @@ SIGNALS: tuple[Signal[Any, Any], ...] = (
     infrastructure.SIGNAL,
     control.SIGNAL,
     cohorts.SIGNAL,
+    copypaste.SIGNAL,
+    neardup.SIGNAL,
+    coreply.CO_REPLY,
+    coreply.CO_MENTION,
 )
 
 _BY_KIND: dict[str, Signal[Any, Any]] = {s.kind: s for s in SIGNALS}
@@ -71,6 +83,10 @@ def signal_for_type(rel_type: RelType | str) -> Signal[Any, Any] | None:
     return None
 
 
+def _default(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else f"{value:g}"
+
+
 def signal_table() -> str:
     """The signal table of docs/model.md, as Markdown."""
     lines = [
@@ -80,7 +96,7 @@ def signal_table() -> str:
     ]
     for s in SIGNALS:
         types = ", ".join(f"`{t.value}`" for t in s.rel_types)
-        params = ", ".join(f"`{p.name}` ({p.default:g})" for p in s.param_specs)
+        params = ", ".join(f"`{p.name}` ({_default(p.default)})" for p in s.param_specs)
         lines.append(
             f"| `{s.kind}` | {types} | {s.summary} | {s.fusion.strength_text} | {params} |"
         )

@@ -148,6 +148,7 @@ class SignalEdge:
     b: str
     strength: float
     text: str
+    p_value: float | None = None  # from the signal's permutation null, when it has one
 
 
 def saturating(weight: float, scale: float, offset: float = 0.0) -> float:
@@ -215,6 +216,9 @@ class Signal(Generic[P, R]):
     # Parameters a run of this signal on its own must name, although the pipeline has defaults
     # for them (CooRTweet leaves the time window to the analyst).
     explicit: tuple[str, ...] = ()
+    # A named read query listing the pairs of posts behind one edge (params a, b, run), in
+    # the shape of detect/copy_paste_pairs: the evidence listing the API serves.
+    pairs: str | None = None
 
     @property
     def rel_types(self) -> tuple[RelType, ...]:
@@ -234,7 +238,15 @@ class Signal(Generic[P, R]):
     def edge(self, row: Row) -> SignalEdge:
         """One row of the fusion query as a fusion edge."""
         f = self.fusion
-        return SignalEdge(self.kind, row["a"], row["b"], f.strength(row), f.evidence(row))
+        p = row.get("p_value")
+        return SignalEdge(
+            self.kind,
+            row["a"],
+            row["b"],
+            f.strength(row),
+            f.evidence(row),
+            None if p is None else float(p),
+        )
 
     def run(self, driver: Driver, params: P, *, database: str | None = None) -> tuple[str, R]:
         """Detect and write one run; returns its key and the result."""
