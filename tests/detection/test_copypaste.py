@@ -1,5 +1,7 @@
 """Copy-paste text: the normalisation, exact edges and evidence on a small graph, the null."""
 
+# ruff: noqa: RUF001  # Chinese text uses full-width punctuation on purpose
+
 from __future__ import annotations
 
 from neo4j import Driver
