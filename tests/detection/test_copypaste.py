@@ -13,10 +13,12 @@ from cibgraph.detection.copypaste import (
     normalise,
     read_text_posts,
 )
+from cibgraph.detection.fusion import FusionParams, detect_networks
 from cibgraph.detection.pipeline import run_signal
 from cibgraph.detection.registry import get_signal
 from cibgraph.neo4j.db import read
 from cibgraph.neo4j.runner import QueryRunner
+from cibgraph.settings import Settings
 from tests.detection.textgraph import T0, P, key, write_posts
 
 POSTS = [
@@ -131,3 +133,41 @@ def test_the_permutation_null_tells_lockstep_from_chance() -> None:
     assert {p: n.p_value for p, n in again.nulls.items()} == nulls  # seeded: reproducible
     # the rows written carry them
     assert {(r["a"], r["b"]): r["p_value"] for r in result.rows()} == nulls
+
+
+def _crew() -> list[P]:
+    """Six accounts posting the same text within a minute, a new text each day for four days."""
+    return [
+        P(f"c{i}", f"{d}{i}", d * 86_400 + i * 10, f"crew slogan number {d} for everyone")
+        for d in range(4)
+        for i in range(6)
+    ]
+
+
+def test_fusion_states_the_networks_significance_and_can_require_it(
+    db: Driver, settings: Settings
+) -> None:
+    write_posts(db, _crew())
+    run = run_signal(db, "copypaste", {"null_permutations": 50})
+    result = detect_networks(db, runs={"copypaste": run.run_id}, use_gds=False)
+    [network] = result.networks
+    assert network.members == [key(f"c{i}") for i in range(6)]
+    sig = network.significance["copypaste"]
+    assert (sig.edges, sig.significant, sig.min_p) == (15, 15, 1 / 51)
+    assert network.chance == sig.tail
+    assert abs(sig.tail - 0.05**15) < 1e-30  # every edge significant: 0.05^15
+    text = network.explanation()
+    assert "Significance: chance 3.1e-20 of edges as unlikely as these" in text
+    assert "copy-paste text: strength 0.93 (15 edges; 6 of 6 members); 15 of 15 edges at " in text
+    assert "p 0.02 by the permutation null" in text  # in each edge's evidence
+    stored = read(
+        db,
+        "MATCH (n:Network {run: $run}) RETURN n.significance AS s, n.explanation AS e",
+        {"run": result.run_id},
+    )
+    assert [(r["s"], r["e"]) for r in stored] == [(sig.tail, text)]
+    # fusion may require the null: no edge has p <= 0.01 after 50 shuffles
+    strict = detect_networks(
+        db, FusionParams(max_p_value=0.01), runs={"copypaste": run.run_id}, use_gds=False
+    )
+    assert strict.networks == []

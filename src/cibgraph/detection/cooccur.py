@@ -18,7 +18,7 @@ Everything here is pure Python over plain lists, so another engine can compute t
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
@@ -26,8 +26,9 @@ from neo4j import Driver
 
 from cibgraph.detection.null import EdgeNull, permutation_null
 from cibgraph.detection.runs import finish_run, start_run
-from cibgraph.detection.signal import Scalar
+from cibgraph.detection.signal import Detect, FusionReader, Scalar, Signal, saturating
 from cibgraph.neo4j.runner import QueryRunner
+from cibgraph.neo4j.schema import RelType
 
 EVIDENCE_PAIRS = 20
 
@@ -306,3 +307,58 @@ def significance_text(row: Mapping[str, Any]) -> str:
     """', p 0.02 by the permutation null' when the edge has one, else ''."""
     p = row.get("p_value")
     return "" if p is None else f"; p {float(p):.2g} by the permutation null"
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What a co-action signal says: its label, one-sentence summary and strength in words."""
+
+    label: str
+    summary: str
+    strength: str
+
+
+def co_action_signal(
+    kind: str,
+    words: Words,
+    types: tuple[RelType, ...],
+    params: type[Any],
+    detect: Detect[Any, Any],
+    *,
+    stem: str,
+    evidence: Callable[[Mapping[str, Any]], str],
+    scale: float,
+) -> Signal[Any, Any]:
+    """A registered co-action signal whose queries follow one naming: detect/<stem>_with writes
+    its edges, detect/fusion_<stem>_edges reads them back, detect/<stem>_pairs lists an edge's
+    pairs; a second relationship type is an evidence-only one written by the query named
+    after it (detect/same_text_as for SAME_TEXT_AS). Strength: 1 - exp(-weight / scale)."""
+    rel_type, *also = types
+    evidence_query = f"detect/{also[0].value.lower()}" if also else None
+
+    def write(driver: Driver, result: TextResult, *, database: str | None = None) -> str:
+        return write_text_result(
+            driver,
+            result,
+            kind=kind,
+            algorithm=words.summary,
+            edge_query=f"detect/{stem}_with",
+            evidence_query=evidence_query,
+            database=database,
+        )
+
+    def strength(row: Mapping[str, Any]) -> float:
+        return saturating(float(row["weight"]), scale)
+
+    return Signal(
+        kind=kind,
+        label=words.label,
+        summary=words.summary,
+        rel_type=rel_type,
+        params=params,
+        detect=detect,
+        write=write,
+        fusion=FusionReader(f"detect/fusion_{stem}_edges", strength, words.strength, evidence),
+        also_writes=tuple(also),
+        pairs=f"detect/{stem}_pairs",
+    )

@@ -34,7 +34,7 @@ import uuid
 from array import array
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -42,6 +42,7 @@ from neo4j import Driver
 from pydantic import Field
 from pydantic.dataclasses import dataclass as params_model
 
+from cibgraph.detection.null import EdgeNull, permutation_null
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
 from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
@@ -65,6 +66,14 @@ class CoordinationParams:
     edge_weight: float = Field(
         default=0.5, ge=0.0, le=1.0, description="Quantile of edge weights to flag edges above."
     )
+    # Not CooRTweet's: how unlikely each edge is by chance (cibgraph.detection.null).
+    null_permutations: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Shuffles of the permutation null giving each edge a p-value (0: none).",
+    )
+    seed: int = Field(default=0, ge=0, description="Seed of the permutation null's shuffles.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +126,8 @@ class CoordinationResult:
     share_events: int  # share events read (accounts below min_participation excluded)
     coordinated_pairs: int  # pairs of shares behind the edges (the sum of the weights)
     started_at: datetime
+    # (account, other) -> the edge's standing against the permutation null, when it ran
+    nulls: Mapping[tuple[str, str], EdgeNull] = field(default_factory=dict)
 
     @property
     def edges_above_threshold(self) -> int:
@@ -354,14 +365,19 @@ def detect_coordination(
     time_window: int,
     min_participation: int,
     edge_weight: float = 0.5,
+    null_permutations: int = 0,
+    seed: int = 0,
     database: str | None = None,
 ) -> CoordinationResult:
-    """Read the share events from Neo4j and compute CooRTweet's coordinated network."""
+    """Read the share events from Neo4j and compute CooRTweet's coordinated network (with each
+    edge's p-value when `null_permutations` > 0)."""
     params: CoordinationParams = SIGNAL.make_params(
         {
             "time_window": time_window,
             "min_participation": min_participation,
             "edge_weight": edge_weight,
+            "null_permutations": null_permutations,
+            "seed": seed,
         }
     )
     started = datetime.now(UTC)
@@ -376,7 +392,36 @@ def detect_coordination(
         len(result.edges),
         time.perf_counter() - t1,
     )
+    if null_permutations and result.edges:
+        t2 = time.perf_counter()
+        result = replace(result, nulls=coordination_null(shares, result))
+        logger.info("coordination: permutation null in %.2f s", time.perf_counter() - t2)
     return result
+
+
+def coordination_null(
+    shares: ShareColumns, result: CoordinationResult
+) -> dict[tuple[str, str], EdgeNull]:
+    """Each edge's p-value and z-score: the network recomputed on `null_permutations` shuffles
+    of every account's share times within its own active span (cibgraph.detection.null)."""
+    observed = {(e.account, e.other): float(e.weight) for e in result.edges}
+
+    def weigh(at_ms: list[int]) -> dict[tuple[str, str], float]:
+        shuffled = ShareColumns(
+            shares.account, shares.object_key, shares.object_id, shares.content_id, at_ms
+        )
+        edges = compute_coordination(shuffled, result.params).edges
+        return {(e.account, e.other): float(e.weight) for e in edges}
+
+    p = result.params
+    return permutation_null(
+        observed,
+        shares.account,
+        shares.at_ms,
+        weigh,
+        permutations=p.null_permutations,
+        seed=p.seed,
+    )
 
 
 def new_run_id(started_at: datetime) -> str:
@@ -473,9 +518,11 @@ def _strength(row: Mapping[str, Any]) -> float:
 
 
 def _evidence(row: Mapping[str, Any]) -> str:
+    p = row.get("p_value")
+    null = "" if p is None else f"; p {float(p):.2g} by the permutation null"
     return (
         f"{row['a']} and {row['b']} shared the same content {int(row['weight'])} times within "
-        f"the time window (on average {float(row['avg_time_delta'] or 0):.0f} s apart)"
+        f"the time window (on average {float(row['avg_time_delta'] or 0):.0f} s apart{null})"
     )
 
 
@@ -487,12 +534,28 @@ def _detect(
         time_window=p.time_window,
         min_participation=p.min_participation,
         edge_weight=p.edge_weight,
+        null_permutations=p.null_permutations,
+        seed=p.seed,
         database=database,
     )
 
 
 def _write(driver: Driver, result: CoordinationResult, *, database: str | None = None) -> str:
-    return write_coordination(driver, result, database=database).run_id
+    run = write_coordination(driver, result, database=database).run_id
+    if result.nulls:
+        rows = [
+            {"a": a, "b": b, "p_value": n.p_value, "z": n.z} for (a, b), n in result.nulls.items()
+        ]
+        QueryRunner(driver, database=database).write_batches(
+            "detect/coordination_significance",
+            rows,
+            params={
+                "run": run,
+                "permutations": result.params.null_permutations,
+                "seed": result.params.seed,
+            },
+        )
+    return run
 
 
 SIGNAL: Signal[CoordinationParams, CoordinationResult] = Signal(

@@ -40,19 +40,24 @@ from pydantic.dataclasses import dataclass as params_model
 from cibgraph.detection.cooccur import (
     Events,
     TextResult,
+    Words,
+    co_action_signal,
     significance_text,
     window_result,
-    write_text_result,
 )
-from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Signal, saturating
+from cibgraph.detection.null import NullParams
+from cibgraph.detection.signal import PARAMS_CONFIG, Signal
 from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
 
 KIND = "copypaste"
-ALGORITHM = "identical normalised text within a time window (co-tweet)"
-_STRENGTH = "1 - exp(-weight / 1.5): one text copied 0.49, two 0.74, four 0.93"
+WORDS = Words(
+    "copy-paste text",
+    "Accounts posting the same normalised text within a time window (co-tweet).",
+    "1 - exp(-weight / 1.5): one text copied 0.49, two 0.74, four 0.93",
+)
 
 _RETWEET_PREFIX = re.compile(r"^\s*(?:rt\s+@\S*\s*)+")
 _URL = re.compile(r"(?:https?://|www\.)\S*")
@@ -70,8 +75,8 @@ def normalise(text: str, *, strip_urls: bool = True, strip_retweet_prefix: bool 
 
 
 @params_model(config=PARAMS_CONFIG)
-class CopyPasteParams:
-    """The knobs of copy-paste detection."""
+class CopyPasteParams(NullParams):
+    """The knobs of copy-paste detection (and its permutation null's)."""
 
     time_window: int = Field(
         default=3600, ge=0, description="Seconds between two posts of the text (inclusive)."
@@ -83,13 +88,6 @@ class CopyPasteParams:
     strip_retweet_prefix: bool = Field(
         default=True, description="Remove a leading 'RT @name:' before comparing."
     )
-    null_permutations: int = Field(
-        default=50,
-        ge=0,
-        le=1000,
-        description="Shuffles of the permutation null giving each edge a p-value (0: none).",
-    )
-    seed: int = Field(default=0, ge=0, description="Seed of the permutation null's shuffles.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,22 +158,6 @@ def detect_copypaste(
     return result
 
 
-def _write(driver: Driver, result: TextResult, *, database: str | None = None) -> str:
-    return write_text_result(
-        driver,
-        result,
-        kind=KIND,
-        algorithm=ALGORITHM,
-        edge_query="detect/copy_paste_with",
-        evidence_query="detect/same_text_as",
-        database=database,
-    )
-
-
-def _strength(row: Mapping[str, Any]) -> float:
-    return saturating(float(row["weight"]), 1.5)
-
-
 def _evidence(row: Mapping[str, Any]) -> str:
     return (
         f"{row['a']} and {row['b']} posted {int(row['weight'])} identical texts within the "
@@ -184,15 +166,13 @@ def _evidence(row: Mapping[str, Any]) -> str:
     )
 
 
-SIGNAL: Signal[CopyPasteParams, TextResult] = Signal(
-    kind=KIND,
-    label="copy-paste text",
-    summary="Accounts posting the same normalised text within a time window (co-tweet).",
-    rel_type=RelType.COPY_PASTE_WITH,
-    params=CopyPasteParams,
-    detect=detect_copypaste,
-    write=_write,
-    fusion=FusionReader("detect/fusion_copy_paste_edges", _strength, _STRENGTH, _evidence),
-    also_writes=(RelType.SAME_TEXT_AS,),
-    pairs="detect/copy_paste_pairs",
+SIGNAL: Signal[CopyPasteParams, TextResult] = co_action_signal(
+    KIND,
+    WORDS,
+    (RelType.COPY_PASTE_WITH, RelType.SAME_TEXT_AS),
+    CopyPasteParams,
+    detect_copypaste,
+    stem="copy_paste",
+    evidence=_evidence,
+    scale=1.5,
 )

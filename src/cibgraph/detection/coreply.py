@@ -29,11 +29,13 @@ from pydantic.dataclasses import dataclass as params_model
 from cibgraph.detection.cooccur import (
     Events,
     TextResult,
+    Words,
+    co_action_signal,
     significance_text,
     window_result,
-    write_text_result,
 )
-from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Signal, saturating
+from cibgraph.detection.null import NullParams
+from cibgraph.detection.signal import PARAMS_CONFIG, Signal
 from cibgraph.neo4j.runner import QueryRunner
 from cibgraph.neo4j.schema import RelType
 
@@ -43,8 +45,16 @@ _STRENGTH = "1 - exp(-weight / 2): one target 0.39, two 0.63, four 0.86"
 
 
 @params_model(config=PARAMS_CONFIG)
-class InteractionParams:
-    """The knobs of co-reply and co-mention detection."""
+class InteractionParams(NullParams):
+    """The knobs of co-reply and co-mention detection (and of their permutation null, off by
+    default)."""
+
+    null_permutations: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Shuffles of the permutation null giving each edge a p-value (0: none).",
+    )
 
     time_window: int = Field(
         default=600, ge=0, description="Seconds between the two replies or mentions (inclusive)."
@@ -52,13 +62,6 @@ class InteractionParams:
     max_accounts: int = Field(
         default=100, ge=2, description="Targets reached by this many accounts or more are ignored."
     )
-    null_permutations: int = Field(
-        default=0,
-        ge=0,
-        le=1000,
-        description="Shuffles of the permutation null giving each edge a p-value (0: none).",
-    )
-    seed: int = Field(default=0, ge=0, description="Seed of the permutation null's shuffles.")
 
 
 def read_interactions(driver: Driver, query: str, *, database: str | None = None) -> Events:
@@ -95,7 +98,7 @@ def compute_interactions(events: Events, params: InteractionParams) -> TextResul
 
 
 def _signal(
-    *, kind: str, label: str, summary: str, what: str, rel_type: RelType, stem: str
+    kind: str, label: str, what: str, rel_type: RelType, stem: str
 ) -> Signal[InteractionParams, TextResult]:
     def detect(
         driver: Driver, params: InteractionParams, *, database: str | None = None
@@ -105,17 +108,6 @@ def _signal(
         logger.info("%s: %d events, %d edges", kind, len(events), len(result.edges))
         return result
 
-    def write(driver: Driver, result: TextResult, *, database: str | None = None) -> str:
-        return write_text_result(
-            driver,
-            result,
-            kind=kind,
-            algorithm=f"{label} within a time window, targets under a cap",
-            edge_query=f"detect/{stem}_with",
-            evidence_query=None,
-            database=database,
-        )
-
     def evidence(row: Mapping[str, Any]) -> str:
         return (
             f"{row['a']} and {row['b']} {what} within the time window ({int(row['weight'])} "
@@ -123,35 +115,16 @@ def _signal(
             f"{float(row['avg_delta'] or 0):.0f} s apart{significance_text(row)})"
         )
 
-    def strength(row: Mapping[str, Any]) -> float:
-        return saturating(float(row["weight"]), 2)
-
-    return Signal(
-        kind=kind,
-        label=label,
-        summary=summary,
-        rel_type=rel_type,
-        params=InteractionParams,
-        detect=detect,
-        write=write,
-        fusion=FusionReader(f"detect/fusion_{stem}_edges", strength, _STRENGTH, evidence),
-        pairs=f"detect/{stem}_pairs",
+    summary = f"Accounts that {what} within a time window."
+    words = Words(label, summary, _STRENGTH)
+    return co_action_signal(
+        kind, words, (rel_type,), InteractionParams, detect, stem=stem, evidence=evidence, scale=2
     )
 
 
-CO_REPLY: Signal[InteractionParams, TextResult] = _signal(
-    kind="coreply",
-    label="co-reply",
-    summary="Accounts replying to the same post within a time window.",
-    what="replied to the same posts",
-    rel_type=RelType.CO_REPLY_WITH,
-    stem="co_reply",
+CO_REPLY = _signal(
+    "coreply", "co-reply", "replied to the same posts", RelType.CO_REPLY_WITH, "co_reply"
 )
-CO_MENTION: Signal[InteractionParams, TextResult] = _signal(
-    kind="comention",
-    label="co-mention",
-    summary="Accounts mentioning the same account within a time window.",
-    what="mentioned the same accounts",
-    rel_type=RelType.CO_MENTION_WITH,
-    stem="co_mention",
+CO_MENTION = _signal(
+    "comention", "co-mention", "mentioned the same accounts", RelType.CO_MENTION_WITH, "co_mention"
 )

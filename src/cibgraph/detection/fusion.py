@@ -30,10 +30,17 @@ groups, when at least half of the group's members (and three or more) are in the
 Follower overlap between pages (AUDIENCE_OVERLAP) is listed as evidence for pages already
 attached; it never attaches a page by itself.
 
+Significance. Signals with a permutation null (cibgraph.detection.null: co-sharing and
+copy-paste) give their edges p-values. `max_p_value` (default 1: no requirement) makes fusion
+leave out every edge whose p-value is above it. A network's explanation states, per signal with
+p-values, how many of its edges are significant and how likely as many are by chance (a
+binomial tail), and its `significance` is the smallest such tail times the number of signals
+tested.
+
 Written: a DetectionRun of kind `networks` naming the signal runs it fused, one (Network {key,
-run, rank, score, size, pages, groups, explanation, signals, signal_strengths}) per network
-(the two lists are parallel: a property cannot hold a map), and (member)-[:IN_NETWORK {run,
-score, evidence}]->(Network) for its accounts, pages and groups.
+run, rank, score, size, pages, groups, explanation, signals, signal_strengths, significance})
+per network (the two lists are parallel: a property cannot hold a map), and
+(member)-[:IN_NETWORK {run, score, evidence}]->(Network) for its accounts, pages and groups.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ from neo4j.exceptions import ClientError
 from pydantic import Field
 from pydantic.dataclasses import dataclass as params_model
 
+from cibgraph.detection.null import Significance, network_significance
 from cibgraph.detection.registry import get_signal, kinds
 from cibgraph.detection.runs import finish_run, latest_run, start_run
 from cibgraph.detection.signal import PARAMS_CONFIG, SignalEdge
@@ -90,6 +98,12 @@ class FusionParams:
         le=1.0,
         description="Share of a group's members in the network that attaches the group.",
     )
+    max_p_value: float = Field(
+        default=1.0,
+        gt=0.0,
+        le=1.0,
+        description="Edges whose permutation-null p-value is above this are left out (1: none).",
+    )
     weights: dict[str, float] = Field(default_factory=_unit_weights)
 
     def __post_init__(self) -> None:
@@ -123,10 +137,20 @@ class Network:
     covered: dict[str, int]  # signal -> members with at least one edge of it inside
     entities: list[Attached] = field(default_factory=list)
     overlaps: list[str] = field(default_factory=list)
+    significance: dict[str, Significance] = field(default_factory=dict)  # signals with a null
 
     @property
     def size(self) -> int:
         return len(self.members)
+
+    @property
+    def chance(self) -> float | None:
+        """The network's significance: the smallest of its signals' binomial tails, times the
+        number of signals tested (Bonferroni); None when no signal had a null."""
+        if not self.significance:
+            return None
+        tails = [s.tail for s in self.significance.values()]
+        return min(1.0, min(tails) * len(tails))
 
     def explanation(self) -> str:
         pages = [e for e in self.entities if e.kind == "page"]
@@ -134,13 +158,21 @@ class Network:
         lines = [
             f"{self.size} accounts, {len(pages)} pages and {len(groups)} groups; "
             f"score {self.score:.2f}.",
-            "Held together by:",
         ]
+        chance = self.chance
+        if chance is not None:
+            lines.append(
+                f"Significance: chance {chance:.2g} of edges as unlikely as these by the "
+                "permutation null."
+            )
+        lines.append("Held together by:")
         for signal, s in sorted(self.strengths.items(), key=lambda kv: -kv[1]):
+            tested = self.significance.get(signal)
             lines.append(
                 f"  {get_signal(signal).label}: strength {s:.2f} "
                 f"({self.edge_counts.get(signal, 0):,} edges; "
                 f"{self.covered.get(signal, 0):,} of {self.size:,} members)"
+                + (f"; {tested.text()}" if tested else "")
             )
         lines.append("Strongest evidence:")
         lines.extend(f"  {t}" for t in self.top_evidence)
@@ -290,11 +322,14 @@ def score_community(
     counts: dict[str, int] = defaultdict(int)
     member_edges: dict[str, list[tuple[float, str]]] = defaultdict(list)
     all_edges: list[tuple[float, str]] = []
+    p_values: dict[str, list[float]] = defaultdict(list)
     for signal, signal_edges in edges.items():
         for e in signal_edges:
             if e.a not in inside or e.b not in inside or e.strength <= 0:
                 continue
             counts[signal] += 1
+            if e.p_value is not None:
+                p_values[signal].append(e.p_value)
             for x in (e.a, e.b):
                 best[signal][x] = max(best[signal][x], e.strength)
             item = (e.strength, e.text)
@@ -337,6 +372,11 @@ def score_community(
         top_evidence=top[: max(TOP_EVIDENCE, 2 * len(strengths))],
         edge_counts=dict(counts),
         covered={signal: len(by_member) for signal, by_member in best.items()},
+        significance={
+            signal: sig
+            for signal, ps in p_values.items()
+            if (sig := network_significance(ps)) is not None
+        },
     )
 
 
@@ -346,7 +386,15 @@ def find_networks(
     *,
     components: Callable[[Mapping[Pair, float]], list[list[str]]] | None = None,
 ) -> list[Network]:
-    """Networks of accounts from signal edges, best first (pure unless `components` is GDS)."""
+    """Networks of accounts from signal edges, best first (pure unless `components` is GDS).
+
+    With `max_p_value` below 1, edges whose p-value is above it are left out first (edges of a
+    signal without a null have none and stay)."""
+    if params.max_p_value < 1.0:
+        cut = params.max_p_value
+        edges = {
+            k: [e for e in es if e.p_value is None or e.p_value <= cut] for k, es in edges.items()
+        }
     fused = fuse_pairs(edges, params.weights)
     kept = prune_and_peel(
         fused, min_edge=params.min_edge, min_member_strength=params.min_member_strength
@@ -473,6 +521,7 @@ def write_networks(
                 "explanation": n.explanation(),
                 "signals": [s for s, _ in ordered],
                 "signal_strengths": [v for _, v in ordered],
+                "significance": n.chance,
             }
         )
         members.extend(

@@ -42,20 +42,25 @@ from cibgraph.detection.cooccur import (
     Events,
     TextPair,
     TextResult,
+    Words,
     by_group,
+    co_action_signal,
     cross_pairs,
     window_pairs,
-    write_text_result,
 )
 from cibgraph.detection.copypaste import TextPosts, normalise, read_text_posts
-from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Signal, saturating
+from cibgraph.detection.signal import PARAMS_CONFIG, Signal
 from cibgraph.neo4j.schema import RelType
 
 logger = logging.getLogger(__name__)
 
 KIND = "neardup"
-ALGORITHM = "character shingles, MinHash LSH, exact Jaccard check, time window"
-_STRENGTH = "1 - exp(-weight / 1.5): one near-copy 0.49, two 0.74, four 0.93"
+WORDS = Words(
+    "near-duplicate text",
+    "Accounts posting near-copies of a text (character shingles, MinHash LSH) within a time "
+    "window.",
+    "1 - exp(-weight / 1.5): one near-copy 0.49, two 0.74, four 0.93",
+)
 # datasketch picks the LSH bands minimising a weighted sum of the chances of a false candidate
 # and of a missed pair: missed pairs weigh 9 times more, since every candidate is checked
 # exactly anyway (measured: recall 0.61 at equal weights, 0.96 at these, 2.3x the candidates).
@@ -261,6 +266,14 @@ class NearDupResult(TextResult):
         ]
 
 
+def _evidence(row: Mapping[str, Any]) -> str:
+    return (
+        f"{row['a']} and {row['b']} posted {int(row['weight'])} near-copies of each other's "
+        f"texts within the time window (similarity up to {float(row['max_similarity'] or 0):.2f};"
+        f" {int(row['pairs'])} pairs of posts)"
+    )
+
+
 def detect_neardup(
     driver: Driver, params: NearDupParams | None = None, *, database: str | None = None
 ) -> NearDupResult:
@@ -271,40 +284,13 @@ def detect_neardup(
     return result
 
 
-def _write(driver: Driver, result: NearDupResult, *, database: str | None = None) -> str:
-    return write_text_result(
-        driver,
-        result,
-        kind=KIND,
-        algorithm=ALGORITHM,
-        edge_query="detect/near_duplicate_with",
-        evidence_query="detect/near_duplicate_of",
-        database=database,
-    )
-
-
-def _strength(row: Mapping[str, Any]) -> float:
-    return saturating(float(row["weight"]), 1.5)
-
-
-def _evidence(row: Mapping[str, Any]) -> str:
-    return (
-        f"{row['a']} and {row['b']} posted {int(row['weight'])} near-copies of each other's "
-        f"texts within the time window (similarity up to {float(row['max_similarity'] or 0):.2f};"
-        f" {int(row['pairs'])} pairs of posts)"
-    )
-
-
-SIGNAL: Signal[NearDupParams, NearDupResult] = Signal(
-    kind=KIND,
-    label="near-duplicate text",
-    summary="Accounts posting near-copies of a text (character shingles, MinHash LSH) "
-    "within a time window.",
-    rel_type=RelType.NEAR_DUPLICATE_WITH,
-    params=NearDupParams,
-    detect=detect_neardup,
-    write=_write,
-    fusion=FusionReader("detect/fusion_near_duplicate_edges", _strength, _STRENGTH, _evidence),
-    also_writes=(RelType.NEAR_DUPLICATE_OF,),
-    pairs="detect/near_duplicate_pairs",
+SIGNAL: Signal[NearDupParams, NearDupResult] = co_action_signal(
+    KIND,
+    WORDS,
+    (RelType.NEAR_DUPLICATE_WITH, RelType.NEAR_DUPLICATE_OF),
+    NearDupParams,
+    detect_neardup,
+    stem="near_duplicate",
+    evidence=_evidence,
+    scale=1.5,
 )

@@ -28,10 +28,28 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pydantic import Field
+from pydantic.dataclasses import dataclass as params_model
+
+from cibgraph.detection.signal import PARAMS_CONFIG
+
 Pair = tuple[str, str]
 #: Weights of account pairs, given the events' times (one list entry per event).
 Weigh = Callable[[list[int]], Mapping[Pair, float]]
 ALPHA = 0.05
+
+
+@params_model(config=PARAMS_CONFIG)
+class NullParams:
+    """The null's two knobs, for a signal's parameter model to inherit."""
+
+    null_permutations: int = Field(
+        default=50,
+        ge=0,
+        le=1000,
+        description="Shuffles of the permutation null giving each edge a p-value (0: none).",
+    )
+    seed: int = Field(default=0, ge=0, description="Seed of the permutation null's shuffles.")
 
 
 @dataclass(frozen=True, slots=True)

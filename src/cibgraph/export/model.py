@@ -104,7 +104,9 @@ def edge_evidence(rel_type: str, props: Mapping[str, Any]) -> str:
         return ", ".join(parts) + run
     if signal_for_type(rel_type) is not None:  # any other detection's edge
         words = rel_type.lower().replace("_", " ")
-        return f"{words}: weight {_num(props.get('weight'))}" + run
+        p = props.get("p_value")
+        null = "" if p is None else f", p {float(p):.2g} by the permutation null"
+        return f"{words}: weight {_num(props.get('weight'))}{null}" + run
     if rel_type == "USED_IP":
         return (
             f"logged in {props.get('count', '?')} times from {plain(props.get('first_seen'))} "

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from cibgraph import traversals
+from cibgraph.api.graphql.detections import KindArg
 from cibgraph.api.graphql.errors import BadInput, NotFound
 from cibgraph.api.graphql.ids import Ref, decode_cursor, decode_id
 from cibgraph.api.graphql.types import (
@@ -25,6 +26,7 @@ from cibgraph.api.graphql.types import (
     Network,
     NetworkMembership,
     Node,
+    PostPair,
     SearchHit,
     SharedIp,
     SharePair,
@@ -38,6 +40,7 @@ from cibgraph.api.graphql.types import (
     jsonable,
     page_size,
 )
+from cibgraph.detection.registry import get_signal
 from cibgraph.ingest.ids import normalise_ip
 from cibgraph.neo4j.schema import (
     ENTITY_LABELS,
@@ -458,6 +461,52 @@ class Query:
                 b_content_id=r["b_content_id"],
                 b_at=r["b_at"],
                 delta=r["delta"],
+            )
+            for r in rows[:n]
+        ]
+
+    @strawberry.field(
+        description="The pairs of posts behind the edge between two accounts of a signal that "
+        "lists them (COPYPASTE, NEARDUP, COREPLY, COMENTION), in run `run` (default: the "
+        "signal's latest complete run): earliest first, or most similar first for NEARDUP."
+    )
+    async def signal_evidence(
+        self,
+        info: Info,
+        kind: KindArg,
+        a: strawberry.ID,
+        b: strawberry.ID,
+        run: str | None = None,
+        first: int | None = 100,
+    ) -> list[PostPair]:
+        ra, rb = decode_id(a, expect={"Account"}), decode_id(b, expect={"Account"})
+        if ra == rb:
+            raise BadInput("a and b name the same account")
+        try:
+            signal = get_signal(str(kind.value))
+        except ValueError:
+            signal = None
+        if signal is None or signal.pairs is None:
+            raise BadInput(f"{kind.value} lists no pairs of posts")
+        n = page_size(first)
+        if run is None:
+            latest = await info.context.db.read("detect/latest_run", {"kind": signal.kind})
+            if not latest:
+                return []
+            run = str(latest[0]["run"])
+        run = _text("run", run, limit=MAX_KEY)
+        rows = await info.context.db.read(signal.pairs, {"a": ra.key, "b": rb.key, "run": run})
+        return [
+            PostPair(
+                a_post=r["a_post"],
+                a_at=r["a_at"],
+                a_text=r["a_text"],
+                b_post=r["b_post"],
+                b_at=r["b_at"],
+                b_text=r["b_text"],
+                object_key=r["object"],
+                delta=r["delta"],
+                similarity=r["similarity"],
             )
             for r in rows[:n]
         ]

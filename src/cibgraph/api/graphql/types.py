@@ -489,6 +489,27 @@ class SharePair:
     delta: float = strawberry.field(description="Seconds between the two shares.")
 
 
+@strawberry.type(
+    description="Two posts behind one edge of a text or interaction signal: copies, near-copies, "
+    "replies to one post or mentions of one account by two accounts, close in time."
+)
+class PostPair:
+    a_post: str = strawberry.field(description="The first account's post (its key or id).")
+    a_at: datetime
+    a_text: str | None
+    b_post: str = strawberry.field(description="The second account's post (its key or id).")
+    b_at: datetime
+    b_text: str | None
+    object_key: str | None = strawberry.field(
+        description="What both replied to or mentioned (none for text signals)."
+    )
+    delta: float = strawberry.field(description="Seconds between the two posts.")
+    similarity: float | None = strawberry.field(
+        description="Jaccard similarity of the texts' shingles (1 for copies; none for replies "
+        "and mentions)."
+    )
+
+
 @strawberry.type(description="Counts of creations and share events in one time bucket.")
 class TimelineBucket:
     start: datetime

@@ -3,4 +3,5 @@
 // params: run: string
 // mode: read
 MATCH (a:Account)-[r:COORDINATED_WITH {run: $run}]->(b:Account)
-RETURN a.key AS a, b.key AS b, r.weight AS weight, r.avg_time_delta AS avg_time_delta
+RETURN a.key AS a, b.key AS b, r.weight AS weight, r.avg_time_delta AS avg_time_delta,
+       r.p_value AS p_value

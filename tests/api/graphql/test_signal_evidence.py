@@ -1,0 +1,41 @@
+"""GraphQL for the text and interaction signals: start a run, read the pairs behind an edge."""
+
+from __future__ import annotations
+
+from neo4j import Driver
+
+from cibgraph.api.graphql.ids import encode_id
+from tests.api.conftest import Gql
+from tests.detection.test_copypaste import _crew
+from tests.detection.textgraph import key, write_posts
+
+PAIRS = "query($a: ID!, $b: ID!) { signalEvidence(kind: %s, a: $a, b: $b, first: 2) { %s } }"
+
+
+def test_copypaste_runs_and_lists_its_evidence(db: Driver, gql: Gql) -> None:
+    write_posts(db, _crew())
+    started = gql(
+        "mutation { startDetection(kind: COPYPASTE, params: {timeWindow: 60, minChars: 5, "
+        "nullPermutations: 0}) { kind status properties } }"
+    )
+    assert "errors" not in started, started
+    props = started["data"]["startDetection"]["properties"]
+    assert (props["time_window"], props["min_chars"], props["edges"]) == (60, 5, 15)
+    ids = {"a": encode_id("Account", key("c0")), "b": encode_id("Account", key("c5"))}
+    listed = gql(PAIRS % ("COPYPASTE", "aPost bPost aText delta similarity objectKey"), ids)
+    assert "errors" not in listed, listed
+    assert listed["data"]["signalEvidence"] == [
+        {
+            "aPost": key(f"{d}0"),
+            "bPost": key(f"{d}5"),
+            "aText": f"crew slogan number {d} for everyone",
+            "delta": 50.0,
+            "similarity": 1.0,
+            "objectKey": None,
+        }
+        for d in range(2)
+    ]
+    # a signal that lists no pairs says so; one never run lists none
+    bad = gql(PAIRS % ("COHORTS", "aPost"), ids)
+    assert [e["message"] for e in bad["errors"]] == ["cohorts lists no pairs of posts"]
+    assert gql(PAIRS % ("NEARDUP", "aPost"), ids) == {"data": {"signalEvidence": []}}
