@@ -8,6 +8,7 @@ from itertools import combinations
 import pytest
 from neo4j import Driver
 
+from cibgraph.detection import registry
 from cibgraph.detection.control import detect_control, write_control
 from cibgraph.detection.fusion import (
     FusionParams,
@@ -181,10 +182,6 @@ def test_cli_runs_missing_signals_and_prints_the_networks(db: Driver) -> None:
     assert "coordinated sharing: strength 0.86 (15 edges; 6 of 6 members)" in result.output
     assert "1 networks in" in result.output
     kinds = read(db, "MATCH (r:DetectionRun) RETURN r.kind AS k ORDER BY k")
-    assert [r["k"] for r in kinds] == [
-        "cohorts",
-        "control",
-        "coordination",
-        "infrastructure",
-        "networks",
-    ]
+    # every registered signal ran (coordination's run was reused), then fusion
+    assert [r["k"] for r in kinds] == sorted([*registry.kinds(), "networks"])
+    assert "coordination" in registry.kinds() and len(kinds) == len(registry.kinds()) + 1
