@@ -15,8 +15,6 @@ from cibgraph.settings import Settings
 from tests.api.cdp import Chromium
 from tests.export.conftest import Demo, demo  # noqa: F401 - the fixture
 
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "browser-screenshot.png"
-
 
 def _guide_blocks() -> list[str]:
     text = GUIDE.read_text(encoding="utf-8")
@@ -87,8 +85,10 @@ def test_browser_shows_the_styled_network(
         assert "HK Truth" not in captions
         assert "Bauhinia" in captions  # page captions: {name}, wrapped over two lines
         time.sleep(2)  # let the force layout settle for the picture
-        c.screenshot(SCREENSHOT)
-        assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # the picture goes to the test's folder: a test run never changes tracked files
+        shot = tmp_path / "browser.png"
+        c.screenshot(shot)
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         c.close()
         assets.shutdown()
