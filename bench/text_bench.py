@@ -416,6 +416,8 @@ def main() -> None:
         f"pairs ({recall:.3f}), no false pair: {set(lsh) <= set(exact)}; exact all-pairs "
         f"{t_exact:.2f} s, LSH {t_lsh:.2f} s"
     )
+    if args.null_permutations:
+        null_cost(args.null_permutations, messages, args.window)
 
 
 if __name__ == "__main__":
