@@ -174,6 +174,7 @@ def install_pages(app: FastAPI) -> None:
     """
     ASSETS.mkdir(parents=True, exist_ok=True)
     app.mount(PREFIX, StaticFiles(directory=ASSETS), name="api-assets")
+    # FastAPI's documented way to extend the schema is to replace app.openapi; mypy sees a method.
     app.openapi = lambda: _openapi_with_bearer(app)  # type: ignore[method-assign]
     swagger = f"{PREFIX}/{SWAGGER[0]}@{SWAGGER[1]}"
     redoc = f"{PREFIX}/{REDOC[0]}@{REDOC[1]}"
