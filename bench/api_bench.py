@@ -28,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -218,21 +221,25 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -
     raise RuntimeError(f"the API did not answer on {url}/healthz within {timeout:.0f} s")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--requests", type=int, default=300, help="Requests per query and level.")
-    ap.add_argument("--levels", default="1,8,32", help="Concurrent clients, comma-separated.")
-    ap.add_argument("--workdir", type=Path, default=None, help="Demo folder (default: a tmp dir).")
-    ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
-    ap.add_argument(
-        "--keep", action="store_true", help="Leave Neo4j and the API running (prints the key)."
-    )
-    args = ap.parse_args()
+@dataclass
+class DemoApi:
+    """The demo served by a uvicorn API process on the bench instance."""
 
+    key: str  # a reader key
+    gid: str  # a state account that a detected network holds
+    account_key: str
+    sample: dict[str, Any]  # its networkOf answer
+    api: subprocess.Popen[bytes]
+    server_log: Path
+
+
+@contextmanager
+def demo_api(workdir: Path | None, *, reuse: bool, keep: bool) -> Iterator[DemoApi]:
+    """Load the demo on the bench instance, detect, serve the API; stop it all afterwards."""
     os.environ.update(ENV)
     env = {**os.environ, **ENV}
     from cibgraph.api.auth import Role, create_key
-    from cibgraph.neo4j.driver import get_driver
+    from cibgraph.neo4j.driver import close_driver, get_driver
     from cibgraph.neo4j.schema import apply_schema
     from cibgraph.neo4j.server import LocalNeo4j
     from cibgraph.settings import get_settings
@@ -246,9 +253,9 @@ def main() -> None:
     apply_schema(driver, database=settings.neo4j_database)
     api: subprocess.Popen[bytes] | None = None
     tmp = tempfile.TemporaryDirectory(prefix="api-bench-")
-    out = args.workdir or Path(tmp.name) / "demo"
+    out = workdir or Path(tmp.name) / "demo"
     try:
-        if not args.reuse:
+        if not reuse:
             with driver.session(database=settings.neo4j_database) as s:
                 s.run(
                     "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
@@ -270,10 +277,41 @@ def main() -> None:
             )  # fmt: skip
         _wait_http(API_URL, api)
         gid, account_key, sample = _state_account(API_URL, key, out / "truth.csv")
+        yield DemoApi(key, gid, account_key, sample, api, server_log)
+        if keep:
+            print(f"\nleft running: API {API_URL} (pid {api.pid}), Neo4j apibench; key:\n{key}")
+            api = None
+    finally:
+        if api is not None:
+            api.terminate()
+            try:
+                api.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                api.kill()
+        if not keep:
+            close_driver()
+            server.stop()
+        tmp.cleanup()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--requests", type=int, default=300, help="Requests per query and level.")
+    ap.add_argument("--levels", default="1,8,32", help="Concurrent clients, comma-separated.")
+    ap.add_argument("--workdir", type=Path, default=None, help="Demo folder (default: a tmp dir).")
+    ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
+    ap.add_argument(
+        "--keep", action="store_true", help="Leave Neo4j and the API running (prints the key)."
+    )
+    args = ap.parse_args()
+    env = {**os.environ, **ENV}
+
+    with demo_api(args.workdir, reuse=args.reuse, keep=args.keep) as demo:
+        key, gid, sample = demo.key, demo.gid, demo.sample
         first = sample["networkOf"][0]
         hood = _post(API_URL, key, NEIGHBOURHOOD, {"id": gid})["neighbourhood"]
         print(
-            f"state account {account_key} ({gid}): {len(sample['networkOf'])} network(s), "
+            f"state account {demo.account_key} ({gid}): {len(sample['networkOf'])} network(s), "
             f"the first {first['network']['key']} with "
             f"{first['network']['members']['totalCount']} members (50 returned); "
             f"neighbourhood depth 2: {len(hood['nodes'])} nodes, {len(hood['edges'])} edges, "
@@ -314,27 +352,11 @@ def main() -> None:
             )
             if r["first_error"]:
                 print(f"  first error: {r['first_error']}")
-        logged = server_log.read_text(errors="replace").splitlines()
+        logged = demo.server_log.read_text(errors="replace").splitlines()
         masked = sum(line.startswith("request ") for line in logged)  # api/graphql/errors.py
         print(f"\nthe API logged {masked} masked errors (e.g. Cypher timeouts)")
         one, five, _ = os.getloadavg()
         print(f"\n{os.cpu_count()} cores; load average {one:.1f} / {five:.1f}; one uvicorn worker")
-        if args.keep:
-            print(f"\nleft running: API {API_URL} (pid {api.pid}), Neo4j apibench; key:\n{key}")
-            api = None
-    finally:
-        if api is not None:
-            api.terminate()
-            try:
-                api.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                api.kill()
-        if not args.keep:
-            from cibgraph.neo4j.driver import close_driver
-
-            close_driver()
-            server.stop()
-        tmp.cleanup()
 
 
 if __name__ == "__main__":

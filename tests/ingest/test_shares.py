@@ -166,3 +166,20 @@ def test_a_share_whose_nodes_are_missing_fails_its_batch(db: Driver) -> None:
     with db.session() as session, pytest.raises(RowsLostError, match="1 of 1 rows found no node"):
         session.execute_write(loader.write, [Item("share", share)], params)
     assert read(db, "MATCH ()-[s:SHARED]->() RETURN count(s) AS n")[0]["n"] == 0
+
+
+def test_a_failing_file_keeps_the_summaries_of_the_files_before_it(
+    db: Driver, tmp_path: Path
+) -> None:
+    first = _write(tmp_path / "first.csv.gz", [HEADER, ["p1", "1", "c1", "1623881091"]])
+    second = _write(tmp_path / "second.csv.gz", [HEADER, ["p2", "2", "c2", "1623881092"]])
+    broken = _write(tmp_path / "broken.csv.gz", [["object", "who", "when"], ["p1", "1", "x"]])
+    last = _write(tmp_path / "last.csv.gz", [HEADER, ["p3", "3", "c3", "1623881093"]])
+    args = ["load", "share-events", "--rejects-dir", str(tmp_path / "rj")]
+    done = CliRunner().invoke(app, [*args, str(first), str(second), str(broken), str(last)])
+    assert done.exit_code == 1, done.output
+    summary = [line for line in done.output.splitlines() if ".csv.gz" in line]
+    assert [line.split()[1] for line in summary[:2]] == ["first.csv.gz", "second.csv.gz"]
+    error = summary[-1]
+    assert "broken.csv.gz" in error and error.endswith("(1 later file(s) not loaded)")
+    assert _counts(db)[2] == 2  # the two good files' share events, nothing of the broken one

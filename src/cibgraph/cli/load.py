@@ -72,7 +72,22 @@ def run_loads(
                     )
                 )
             except LoadError as exc:
-                raise fail(str(exc)) from None
+                # the files loaded before this one keep their summary: print it, then the error
+                if reports:
+                    _print_summary(reports)
+                later = len(paths) - len(reports) - 1
+                note = f" ({later} later file(s) not loaded)" if later else ""
+                raise fail(f"{exc}{note}") from None
+    _print_summary(reports)
+    if dry_run:
+        console.print("dry run: nothing was written")
+    if any(r.rows_rejected for r in reports):
+        raise typer.Exit(code=EXIT_REJECTS)
+    return reports
+
+
+def _print_summary(reports: list[LoadReport]) -> None:
+    """The table of what each file read, loaded, rejected; and the share events per kind."""
     table = Table("file", "read", "loaded", "rejected", "duplicates", "rows/s", "rejects")
     skipping = any(r.skipped for r in reports)
     if skipping:
@@ -97,11 +112,6 @@ def run_loads(
                     r.path.name, kind, f"{tally.events:,}", f"{tally.repeats:,}", f"{tally.empty:,}"
                 )
         console.print(shares)
-    if dry_run:
-        console.print("dry run: nothing was written")
-    if any(r.rows_rejected for r in reports):
-        raise typer.Exit(code=EXIT_REJECTS)
-    return reports
 
 
 @load_app.command("share-events")
