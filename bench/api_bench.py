@@ -43,13 +43,17 @@ API_HOST = "127.0.0.1"
 API_PORT = 8765
 API_URL = f"http://{API_HOST}:{API_PORT}"
 
+# The bench's own instance unless the environment names another (NEO4J_URI and friends).
 ENV = {
-    "NEO4J_URI": f"neo4j://127.0.0.1:{BOLT_PORT}",
-    "NEO4J_PASSWORD": "cibgraph-bench",
-    "NEO4J_INSTANCE": "apibench",
-    "NEO4J_HTTP_PORT": str(HTTP_PORT),
-    "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "1g"),
-    "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "1g"),
+    k: os.environ.get(k, v)
+    for k, v in {
+        "NEO4J_URI": f"neo4j://127.0.0.1:{BOLT_PORT}",
+        "NEO4J_PASSWORD": "cibgraph-bench",
+        "NEO4J_INSTANCE": "apibench",
+        "NEO4J_HTTP_PORT": str(HTTP_PORT),
+        "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "1g"),
+        "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "1g"),
+    }.items()
 }
 
 NETWORK_OF = """
@@ -248,7 +252,11 @@ def demo_api(workdir: Path | None, *, reuse: bool, keep: bool) -> Iterator[DemoA
     server = LocalNeo4j(settings)
     server.install()
     started_server = server.start()
-    print(f"Neo4j instance apibench on Bolt {BOLT_PORT} (started: {started_server})", flush=True)
+    print(
+        f"Neo4j instance {settings.neo4j_instance} on {settings.neo4j_uri} "
+        f"(started: {started_server})",
+        flush=True,
+    )
     driver = get_driver(settings)
     apply_schema(driver, database=settings.neo4j_database)
     api: subprocess.Popen[bytes] | None = None

@@ -54,14 +54,18 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The bench's own instance unless the environment names another (NEO4J_URI and friends).
 os.environ.update(
     {
-        "NEO4J_URI": "neo4j://127.0.0.1:7693",
-        "NEO4J_PASSWORD": "cibgraph-speed",
-        "NEO4J_INSTANCE": "speed",
-        "NEO4J_HTTP_PORT": "7483",
-        "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "4g"),
-        "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "2g"),
+        k: os.environ.get(k, v)
+        for k, v in {
+            "NEO4J_URI": "neo4j://127.0.0.1:7693",
+            "NEO4J_PASSWORD": "cibgraph-speed",
+            "NEO4J_INSTANCE": "speed",
+            "NEO4J_HTTP_PORT": "7483",
+            "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "4g"),
+            "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "2g"),
+        }.items()
     }
 )
 
@@ -228,48 +232,72 @@ def load_avg() -> str:
 # ---- our detection, in a child ---------------------------------------------------------------
 
 
-def child_detect(result_path: Path, edges_path: Path | None) -> None:
-    """Read + compute + write once, timed inside this process; then dump edges, delete the run."""
+def _dump(path: Path, edges: Any) -> int:
+    """Edges as `account, other, weight, ...` lines (floats exactly, by repr); how many."""
+    n = 0
+    with path.open("w") as fh:
+        for e in edges:
+            fh.write("\t".join([e[0], e[1], *map(repr, e[2:])]) + "\n")
+            n += 1
+    return n
+
+
+def child_detect(result_path: Path, edges_path: Path | None, engine: str) -> None:
+    """One detection, timed inside this process, then untimed: its edges dumped, its run deleted.
+
+    `duckdb`: the share log checked against the graph, the network computed over it,
+    the edges of weight >= 2 written (every edge goes to the run's log file). `python`: what
+    detection did before the log (events read from Neo4j, the network computed in Python); it
+    writes nothing here, it is the reference the new edges are compared with.
+    """
     from cibgraph.detection.coordination import (
         CoordinationParams,
         compute_coordination,
+        compute_from_log,
         read_share_events,
         write_coordination,
     )
     from cibgraph.neo4j.db import read
     from cibgraph.neo4j.registry import get_query
+    from cibgraph.sharelog import ShareLog
 
     driver = get_driver()
     read(driver, "RETURN 1")  # the connection is opened before timing
     before = _status_kb("self")[1]
-    params = CoordinationParams(TIME_WINDOW, MIN_PARTICIPATION)
+    params = CoordinationParams(
+        time_window=TIME_WINDOW,
+        min_participation=MIN_PARTICIPATION,
+        engine="duckdb" if engine == "python" else engine,
+    )
     t0 = time.perf_counter()
-    shares = read_share_events(driver, min_participation=MIN_PARTICIPATION)
-    t1 = time.perf_counter()
-    result = compute_coordination(shares, params)
-    t2 = time.perf_counter()
-    run = write_coordination(driver, result)
-    t3 = time.perf_counter()
+    if engine == "python":
+        shares = read_share_events(driver, min_participation=MIN_PARTICIPATION)
+        t1 = time.perf_counter()
+        result = compute_coordination(shares, params)
+        t2 = t3 = time.perf_counter()
+        run = None
+    else:
+        ShareLog.for_database().sync(driver)
+        t1 = time.perf_counter()
+        result = compute_from_log(driver, params, sync=False)
+        t2 = time.perf_counter()
+        run = write_coordination(driver, result)
+        t3 = time.perf_counter()
     peak = _status_kb("self")[1]
     if edges_path is not None:
-        with edges_path.open("w") as fh:
-            for e in result.edges:
-                fh.write(f"{e.account}\t{e.other}\t{e.weight}\n")
-    # Untimed clean-up. A million edges are too many for delete_run's single transaction.
-    with driver.session(database=get_settings().neo4j_database) as session:
-        session.run(
-            "MATCH ()-[c:COORDINATED_WITH {run: $run}]->() "
-            "CALL (c) { DELETE c } IN TRANSACTIONS OF 50000 ROWS",
-            run=run.run_id,
-        ).consume()
-    get_query("detect/delete_run").run(driver, {"run": run.run_id})
+        _dump(edges_path, result.all_edges())
+        _dump(edges_path.with_suffix(".heavy.tsv"), result.heavy)
+    if run is not None:  # untimed clean-up
+        get_query("detect/delete_run").run(driver, {"run": run.run_id})
     result_path.write_text(
         json.dumps(
             {
-                "shares_read": len(shares),
+                "shares_read": result.share_events,
                 "pairs": result.coordinated_pairs,
-                "edges": run.edges,
-                "accounts": run.accounts,
+                "edges": result.edge_count,
+                "written": len(result.heavy) if run is not None else 0,
+                "heavy": len(result.heavy),
+                "accounts": result.accounts,
                 "read": t1 - t0,
                 "compute": t2 - t1,
                 "write": t3 - t2,
@@ -281,12 +309,91 @@ def child_detect(result_path: Path, edges_path: Path | None) -> None:
     )
 
 
+def child_curve(csv_path: Path, result_path: Path) -> None:
+    """The SQL computation alone on a share log made straight from the CSV (no Neo4j): how
+    detection time and memory grow with the number of events."""
+    import duckdb
+
+    from cibgraph.detection.engine import DuckDBEngine, coordinated_edges
+
+    events = WORKDIR / f"curve-log-{csv_path.stem}" / "events"
+    if not events.exists():
+        staging = events.with_name("staging")
+        shutil.rmtree(staging, ignore_errors=True)
+        con = duckdb.connect()
+        con.execute(
+            "COPY (SELECT 'twitter:' || account_id AS account, "  # noqa: S608 - our own paths
+            "'Account' AS actor_type, "
+            "'twitter:' || object_id AS object, 'Post' AS object_type, content_id, "
+            "CAST(timestamp_share AS BIGINT) * 1000 AS at_ms, CAST(NULL AS VARCHAR) AS via, "
+            "'sha256:bench' AS source, "
+            "strftime(make_timestamp(CAST(timestamp_share AS BIGINT) * 1000000), '%Y-%m') AS month "
+            f"FROM read_csv('{csv_path}', all_varchar = true)) "
+            f"TO '{staging}' (FORMAT parquet, PARTITION_BY (month))"
+        )
+        con.close()
+        staging.rename(events)
+    before = _status_kb("self")[1]
+    t0 = time.perf_counter()
+    engine = DuckDBEngine()
+    try:
+        found = coordinated_edges(
+            engine,
+            events,
+            time_window=TIME_WINDOW,
+            min_participation=MIN_PARTICIPATION,
+            edge_weight=0.5,
+            min_weight=2,
+            out=WORKDIR / "curve-edges.parquet",
+        )
+    finally:
+        engine.close()
+    seconds = time.perf_counter() - t0
+    result_path.write_text(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "events": found.share_events,
+                "edges": found.edge_count,
+                "heavy": len(found.heavy),
+                "rss_before_mb": before / 1024,
+                "rss_peak_mb": _status_kb("self")[1] / 1024,
+            }
+        )
+    )
+
+
+def curve_phase(sizes: Sequence[int], seed: int, log: Path) -> list[str]:
+    out = [
+        f"== 3. Scale curve: DuckDB computation over the share log alone (seed {seed}, "
+        f"time_window={TIME_WINDOW} s, min_participation={MIN_PARTICIPATION}) ==",
+        f"   {'events':>12} {'seconds':>8} {'s per 1M':>9} {'edges':>11} {'weight >= 2':>12} "
+        f"{'peak RSS':>10}  load average",
+    ]
+    for n in sizes:
+        progress(f"scale curve: {n:,} events")
+        ours_csv, _ = write_inputs(n, seed)
+        result_path = WORKDIR / "curve-result.json"
+        result_path.unlink(missing_ok=True)
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-curve", str(ours_csv)]
+        m = run_measured([*cmd, "--result", str(result_path)], log=log, neo4j_pid=None)
+        if m.returncode != 0:
+            sys.exit(f"the curve child failed (exit {m.returncode}): see {log}")
+        r = json.loads(result_path.read_text())
+        out.append(
+            f"   {n:>12,} {r['seconds']:>8.1f} {r['seconds'] / n * 1e6:>9.2f} {r['edges']:>11,} "
+            f"{r['heavy']:>12,} {r['rss_peak_mb']:>7,.0f} MB  {load_avg()}"
+        )
+    return out
+
+
 def detect_in_child(
-    neo4j_pid: int | None, *, log: Path, edges_path: Path | None = None
+    neo4j_pid: int | None, *, log: Path, edges_path: Path | None = None, engine: str = "duckdb"
 ) -> tuple[dict[str, Any], Measured]:
     result_path = WORKDIR / "detect-result.json"
     result_path.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child-detect", str(result_path)]
+    cmd += ["--engine", engine]
     if edges_path is not None:
         cmd += ["--edges", str(edges_path)]
     m = run_measured(cmd, log=log, neo4j_pid=neo4j_pid)
@@ -499,7 +606,7 @@ def compare(edges_path: Path, db: Path) -> Comparison:
     ours = set()
     with edges_path.open() as fh:
         for line in fh:
-            a, b, _ = line.split("\t")
+            a, b = line.split("\t")[:2]
             ours.add((a.removeprefix(prefix), b.removeprefix(prefix)))
     con = sqlite3.connect(db)
     try:
@@ -566,8 +673,12 @@ def russian_phase(inst: Instance, runs: int, warm_ups: int, log: Path) -> list[s
     return out
 
 
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines()
+
+
 def synthetic_phase(
-    inst: Instance, n: int, seed: int, log: Path, toolkit_timeout: float
+    inst: Instance, n: int, seed: int, log: Path, toolkit_timeout: float, python_limit: int
 ) -> list[str]:
     t = time.perf_counter()
     progress(f"{n:,} synthetic share events: writing the input CSVs unless cached")
@@ -579,6 +690,14 @@ def synthetic_phase(
     progress(f"{n:,} synthetic share events: our detection")
     r, m = detect_in_child(inst.pid, log=log, edges_path=edges_path)
     avg_before = load_avg()
+    ref = None
+    if n <= python_limit:
+        progress(f"{n:,} synthetic share events: detection as before the log (reference)")
+        ref_path = WORKDIR / f"edges-python-{n}.tsv"
+        ref = detect_in_child(inst.pid, log=log, edges_path=ref_path, engine="python")[0]
+        same_all = _lines(edges_path) == _lines(ref_path)
+        ours_heavy = _lines(edges_path.with_suffix(".heavy.tsv"))
+        same_heavy = ours_heavy == _lines(ref_path.with_suffix(".heavy.tsv"))
     progress(f"{n:,} synthetic share events: the toolkit")
     tk = run_toolkit(toolkit_csv, neo4j_pid=inst.pid, log=log, timeout=toolkit_timeout)
     c = None if tk.compute.timed_out or tk.preprocess.timed_out else compare(edges_path, tk.db)
@@ -588,8 +707,8 @@ def synthetic_phase(
 
     loaded = "already loaded" if load_s is None else f"{load_s:.1f} s ({n / load_s:,.0f} rows/s)"
     ours_detect = (
-        f"{r['total']:.1f} s = read {r['read']:.1f} + compute {r['compute']:.1f}"
-        f" + write {r['write']:.1f}"
+        f"{r['total']:.1f} s = log check {r['read']:.1f} + compute {r['compute']:.1f}"
+        f" + write {r['write']:.1f} ({r['written']:,} edges of weight >= 2)"
     )
     rows = [
         ("", "cibgraph", "coordination-network-toolkit 1.5.2"),
@@ -617,6 +736,32 @@ def synthetic_phase(
             f"{tk.compute.neo4j_peak_mb:,.0f} MB, idle meanwhile",
         ),
     ]
+    if c is not None:
+        detect_ratio = r["total"] / tk.compute.seconds
+        both_ratio = ((load_s or 0.0) + r["total"]) / (tk.preprocess.seconds + tk.compute.seconds)
+        rows.append(
+            (
+                "ratios (ours/theirs)",
+                f"detect {detect_ratio:.2f}x (target <= 0.33)",
+                f"ingest + detect {both_ratio:.2f}x (target <= 0.5)"
+                + ("" if load_s is not None else "; load not timed here (already loaded)"),
+            )
+        )
+    if ref is not None:
+        rows.append(
+            (
+                "before the log",
+                f"read {ref['read']:.1f} + compute {ref['compute']:.1f} s (Python; then wrote all)",
+                f"python peak RSS {ref['rss_peak_mb']:,.0f} MB",
+            )
+        )
+        rows.append(
+            (
+                "edges >= 2 vs before",
+                f"{'equal' if same_heavy else 'DIFFERENT'}: {len(ours_heavy):,} edges, every field",
+                f"all {r['edges']:,} edges {'equal' if same_all else 'DIFFERENT'}",
+            )
+        )
     if c is not None:
         rows += [
             (
@@ -655,9 +800,23 @@ def main() -> None:
     ap.add_argument("--keep-running", action="store_true", help="leave the instance up")
     ap.add_argument("--child-detect", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--edges", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--engine", default="duckdb", help="our engine (duckdb)")
+    ap.add_argument("--fresh-load", action="store_true", help="reload each size (time ingest)")
+    ap.add_argument(
+        "--python-reference",
+        type=int,
+        default=1_000_000,
+        help="compare with the pre-log Python detection up to this many events",
+    )
+    ap.add_argument("--curve", default="100000,1000000", help="scale curve sizes")
+    ap.add_argument("--child-curve", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child_curve:
+        child_curve(args.child_curve, args.result)
+        return
     if args.child_detect:
-        child_detect(args.child_detect, args.edges)
+        child_detect(args.child_detect, args.edges, args.engine)
         return
 
     phases = args.phases.split(",")
@@ -676,7 +835,15 @@ def main() -> None:
             lines += russian_phase(inst, args.runs, args.warm_up, log)
             print("\n".join(lines), flush=True)
         for n in (int(s) for s in args.sizes.split(",")) if "synthetic" in phases else ():
-            part = synthetic_phase(inst, n, args.seed, log, args.toolkit_timeout)
+            if args.fresh_load:
+                inst.wipe()
+            part = synthetic_phase(
+                inst, n, args.seed, log, args.toolkit_timeout, args.python_reference
+            )
+            print("\n".join(part), flush=True)
+            lines += part
+        if "curve" in phases:
+            part = curve_phase([int(x) for x in args.curve.split(",")], args.seed, log)
             print("\n".join(part), flush=True)
             lines += part
         hwm = _status_kb(inst.pid)[1] / 1024 if inst.pid else 0.0

@@ -30,13 +30,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 BOLT_PORT = 7716
 HTTP_PORT = 7496
+# The bench's own instance unless the environment names another (NEO4J_URI and friends).
 ENV = {
-    "NEO4J_URI": f"neo4j://127.0.0.1:{BOLT_PORT}",
-    "NEO4J_PASSWORD": "cibgraph-bench",
-    "NEO4J_INSTANCE": "exportbench",
-    "NEO4J_HTTP_PORT": str(HTTP_PORT),
-    "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "1g"),
-    "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "1g"),
+    k: os.environ.get(k, v)
+    for k, v in {
+        "NEO4J_URI": f"neo4j://127.0.0.1:{BOLT_PORT}",
+        "NEO4J_PASSWORD": "cibgraph-bench",
+        "NEO4J_INSTANCE": "exportbench",
+        "NEO4J_HTTP_PORT": str(HTTP_PORT),
+        "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "1g"),
+        "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "1g"),
+    }.items()
 }
 # Runs the CLI of whichever `cibgraph` package comes first on sys.path.
 CLI = "import sys; from cibgraph.cli import app; sys.argv[0] = 'cibgraph'; app()"

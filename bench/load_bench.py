@@ -31,15 +31,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The bench's own instance unless the environment names another (NEO4J_URI and friends);
 # BENCH_INSTANCE / BENCH_BOLT_PORT / BENCH_HTTP_PORT let parallel checkouts use their own.
 os.environ.update(
     {
-        "NEO4J_URI": f"neo4j://127.0.0.1:{os.environ.get('BENCH_BOLT_PORT', '7690')}",
-        "NEO4J_PASSWORD": "cibgraph-bench",
-        "NEO4J_INSTANCE": os.environ.get("BENCH_INSTANCE", "bench"),
-        "NEO4J_HTTP_PORT": os.environ.get("BENCH_HTTP_PORT", "7480"),
-        "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "4g"),
-        "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "4g"),
+        k: os.environ.get(k, v)
+        for k, v in {
+            "NEO4J_URI": f"neo4j://127.0.0.1:{os.environ.get('BENCH_BOLT_PORT', '7690')}",
+            "NEO4J_PASSWORD": "cibgraph-bench",
+            "NEO4J_INSTANCE": os.environ.get("BENCH_INSTANCE", "bench"),
+            "NEO4J_HTTP_PORT": os.environ.get("BENCH_HTTP_PORT", "7480"),
+            "NEO4J_HEAP": os.environ.get("BENCH_HEAP", "4g"),
+            "NEO4J_PAGECACHE": os.environ.get("BENCH_PAGECACHE", "4g"),
+        }.items()
     }
 )
 

@@ -26,14 +26,18 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--keep", action="store_true", help="leave the instance running")
     args = ap.parse_args()
+    # The bench's own instance unless the environment names another (NEO4J_URI and friends).
     os.environ.update(
         {
-            "NEO4J_URI": "neo4j://127.0.0.1:7692",
-            "NEO4J_PASSWORD": "cibgraph-quality",
-            "NEO4J_INSTANCE": "quality",
-            "NEO4J_HTTP_PORT": "7482",
-            "NEO4J_HEAP": os.environ.get("QUALITY_HEAP", "1g"),
-            "NEO4J_PAGECACHE": os.environ.get("QUALITY_PAGECACHE", "512m"),
+            k: os.environ.get(k, v)
+            for k, v in {
+                "NEO4J_URI": "neo4j://127.0.0.1:7692",
+                "NEO4J_PASSWORD": "cibgraph-quality",
+                "NEO4J_INSTANCE": "quality",
+                "NEO4J_HTTP_PORT": "7482",
+                "NEO4J_HEAP": os.environ.get("QUALITY_HEAP", "1g"),
+                "NEO4J_PAGECACHE": os.environ.get("QUALITY_PAGECACHE", "512m"),
+            }.items()
         }
     )
     from cibgraph.neo4j.driver import close_driver, get_driver

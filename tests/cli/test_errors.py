@@ -56,6 +56,8 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "detect coreply": ["detect", "coreply"],
     "detect comention": ["detect", "comention"],
     "detect networks": ["detect", "networks"],
+    "log rebuild": ["log", "rebuild"],
+    "log status": ["log", "status"],
     "traverse neighbourhood": ["traverse", "neighbourhood", "twitter:1"],
     "traverse paths": ["traverse", "paths", "twitter:1", "twitter:2"],
     "traverse network-of": ["traverse", "network-of", "twitter:1"],
@@ -72,10 +74,11 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
 
 
 # The commands that open no driver: the server's own (they say what they find in one line), the
-# query listing, the demo generator, the GraphQL SDL and the Browser helpers.
+# query listing, the demo generator, the GraphQL SDL, the Browser helpers and a run's edge
+# export (read from the share log).
 NO_DRIVER = {
     "neo4j install", "neo4j start", "neo4j stop", "neo4j status", "query list", "demo generate",
-    "schema-export", "browser serve", "browser guide",
+    "schema-export", "browser serve", "browser guide", "detect export",
 }  # fmt: skip
 
 

@@ -13,11 +13,16 @@ from typer.testing import CliRunner
 
 from cibgraph.cli import app
 from cibgraph.detection.coordination import (
+    CoordinationParams,
     CoordinationResult,
     EvidencePair,
+    compute_coordination,
     coordination_evidence,
     detect_coordination,
     quantile_type7,
+    read_edges,
+    read_share_events,
+    run_edges_file,
     write_coordination,
 )
 from cibgraph.ingest.base import run_load
@@ -125,9 +130,12 @@ def test_parity_with_coortweet_edge_by_edge(russian: Driver, data_dir: Path) -> 
     }
     _same(ours, ref)
 
-    # What is written is what was computed: the stored edges match the reference too.
+    # What is written is what was computed: the graph holds the edges fusion can use (weight
+    # 2 or more), the run's log file every edge, both matching the reference.
     run = write_coordination(russian, result)
-    _same(_run_edges(russian, run.run_id), ref)
+    _same(_run_edges(russian, run.run_id), {p: e for p, e in ref.items() if e[0] >= 2})
+    logged = {(e.account, e.other): e[2:] for e in read_edges(run_edges_file(run.run_id))}
+    _same(logged, ref)
 
 
 def test_detection_run_records_params_times_and_counts(russian: Driver) -> None:
@@ -146,13 +154,14 @@ def test_detection_run_records_params_times_and_counts(russian: Driver) -> None:
     )
     assert (p["time_window"], p["min_participation"], p["edge_weight"]) == (60, 2, 0.5)
     assert (p["accounts"], p["edges"], p["edges_above_threshold"]) == (2_110, 3_721, 60)
+    assert (p["edges_written"], p["write_weight"], p["engine"]) == (60, 2, "duckdb")
     assert (p["share_events"], p["coordinated_pairs"], p["weight_quantile"]) == (30_032, 3_791, 1.0)
     started, finished = p["started_at"].to_native(), p["finished_at"].to_native()
     assert started == result.started_at
     assert started <= finished <= datetime.now(UTC)
     assert (run.accounts, run.edges) == (2_110, 3_721)
 
-    # The counts on the run are those of its edges in the graph, all from the smaller key.
+    # The edges in the graph are the run's 60 of weight 2 or more, all from the smaller key.
     stored = read(
         russian,
         "MATCH (a:Account)-[c:COORDINATED_WITH {run: $run}]->(b:Account) "
@@ -162,12 +171,14 @@ def test_detection_run_records_params_times_and_counts(russian: Driver) -> None:
         "RETURN count(DISTINCT key) AS accounts, edges, ordered, weight",
         {"run": run.run_id},
     )[0]
+    heavy = [e for e in result.edges if e.weight >= 2]
     assert (stored["accounts"], stored["edges"], stored["ordered"], stored["weight"]) == (
-        2_110,
-        3_721,
-        3_721,
-        3_791,
+        len({k for e in heavy for k in (e.account, e.other)}),
+        60,
+        60,
+        sum(e.weight for e in heavy),
     )
+    assert sum(e.weight for e in heavy) == 3_791 - (3_721 - 60)  # the others weigh 1
 
 
 def test_rerun_makes_a_new_comparable_run_and_never_duplicates_edges(russian: Driver) -> None:
@@ -180,7 +191,7 @@ def test_rerun_makes_a_new_comparable_run_and_never_duplicates_edges(russian: Dr
     second = write_coordination(russian, again)
     assert second.run_id != first.run_id
     after = read(russian, "RETURN COUNT { ()-[:COORDINATED_WITH]->() } AS n")[0]["n"]
-    assert after - before == 2 * 3_721
+    assert after - before == 2 * 60  # the edges of weight 2 or more, once per run
     assert _run_edges(russian, first.run_id) == _run_edges(russian, second.run_id)
     runs = read(
         russian,
@@ -420,3 +431,19 @@ def test_bad_parameters_are_refused(db: Driver) -> None:
         detect_coordination(db, time_window=-1, min_participation=2)
     with pytest.raises(ValueError, match="two different accounts"):
         coordination_evidence(db, "twitter:a", "twitter:a", time_window=60)
+
+
+def test_the_python_definition_agrees_with_the_sql_on_the_russian_data(russian: Driver) -> None:
+    """The pure-Python computation over events read from Neo4j, kept as the cross-check."""
+    params = CoordinationParams(time_window=60, min_participation=2)
+    shares = read_share_events(russian, min_participation=2)
+    python = compute_coordination(shares, params)
+    sql = detect_coordination(russian, time_window=60, min_participation=2)
+    assert list(python.all_edges()) == list(sql.all_edges())
+    assert python.heavy == sql.heavy
+    assert len(sql.heavy) == 60
+    assert (python.share_events, python.coordinated_pairs, python.accounts) == (
+        sql.share_events,
+        sql.coordinated_pairs,
+        sql.accounts,
+    )

@@ -12,6 +12,7 @@ from cibgraph.cli import (  # noqa: F401
     load,
     demo,
     detect,
+    log,
     traverse,
     keys,
     export,

@@ -17,6 +17,13 @@ against its output on the Russian sample:
    `edge_symmetry_score` = min/max of those two, `weight_threshold` = 1 when the weight is
    strictly above the `edge_weight` quantile (R's default type 7) of all edge weights.
 
+Detection runs in SQL over the share log (cibgraph.sharelog, cibgraph.detection.engine), on
+DuckDB; the pure-Python computation over events read from
+Neo4j (`read_share_events` + `compute_coordination`) stays as a cross-check for tests. Only
+edges of at least `write_weight` (default 2: a weight-1 edge has strength 0 in fusion) are
+written to the graph, with CREATE by internal node ids in parallel batches; every edge of a run
+is kept in the log (`runs/<run>.parquet`, `cibgraph detect export RUN`).
+
 Ties (two shares at the same instant) are ordered by content id: CooRTweet uses the input row
 order there, which a graph does not keep; only which side of a zero-delay pair counts as the
 "earlier" post (n_content_id vs n_content_id_y) depends on it. On the reference data the result is
@@ -29,23 +36,34 @@ import gc
 import itertools
 import logging
 import math
+import os
+import shutil
+import tempfile
 import time
 import uuid
+import weakref
 from array import array
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from neo4j import Driver
 from pydantic import Field
 from pydantic.dataclasses import dataclass as params_model
 
+from cibgraph.detection.engine import EDGE_SCHEMA, coordinated_edges, open_engine
 from cibgraph.detection.null import EdgeNull, permutation_null
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
-from cibgraph.neo4j.runner import QueryRunner
+from cibgraph.neo4j.runner import QueryRunner, batched
 from cibgraph.neo4j.schema import RelType
+from cibgraph.sharelog import ShareLog
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +71,7 @@ KIND = "coordination"
 ALGORITHM = "CooRTweet 2.1 coordinated sharing"
 _STRENGTH = "1 - exp(-(weight - 1) / 3): one co-share 0, 2 give 0.28, 5 give 0.74"
 EDGE_BATCH_SIZE = 5_000
+EDGE_WRITERS = 2  # parallel transactions creating a run's edges (one per core here)
 
 
 @params_model(config=PARAMS_CONFIG)
@@ -74,6 +93,17 @@ class CoordinationParams:
         description="Shuffles of the permutation null giving each edge a p-value (0: none).",
     )
     seed: int = Field(default=0, ge=0, description="Seed of the permutation null's shuffles.")
+    write_weight: int = Field(
+        default=2,
+        ge=1,
+        description="Smallest weight of an edge written to the graph (weight 1 has strength 0 "
+        "in fusion); every edge stays in the run's log.",
+    )
+    engine: str = Field(
+        default="duckdb",
+        pattern=r"^duckdb$",
+        description="Where the network is computed: duckdb (in process, the only engine so far).",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,27 +141,41 @@ class CoordinationEdge(NamedTuple):
     weight_threshold: int
 
     def row(self) -> dict[str, Any]:
-        """The edge as the parameters of detect/coordinated_with."""
+        """The edge as the parameters of detect/coordinated_with (the ids query adds `a`, `b`)."""
         return self._asdict()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class CoordinationResult:
-    """A computed network, not yet written: its parameters, edges and a few counts."""
+    """A computed network, not yet written: its parameters, counts, the edges to write to the
+    graph (`heavy`: weight at least `params.write_weight`) and every edge in a Parquet file."""
 
     params: CoordinationParams
-    edges: tuple[CoordinationEdge, ...]
+    heavy: tuple[CoordinationEdge, ...]
+    edge_count: int  # every edge of the network
+    edges_file: Path  # every edge, ordered by (account, other); removed with the result
     accounts: int  # accounts the network links
     weight_quantile: float | None  # None when there is no edge to take a quantile of
     share_events: int  # share events read (accounts below min_participation excluded)
     coordinated_pairs: int  # pairs of shares behind the edges (the sum of the weights)
+    edges_above_threshold: int
     started_at: datetime
     # (account, other) -> the edge's standing against the permutation null, when it ran
     nulls: Mapping[tuple[str, str], EdgeNull] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The file goes with the last result holding it (`replace` makes a second one).
+        _FILE_USERS[self.edges_file] += 1
+        weakref.finalize(self, _release, self.edges_file)
+
+    def all_edges(self) -> Iterator[CoordinationEdge]:
+        """Every edge of the network, streamed from its file."""
+        yield from read_edges(self.edges_file)
+
     @property
-    def edges_above_threshold(self) -> int:
-        return sum(e.weight_threshold for e in self.edges)
+    def edges(self) -> tuple[CoordinationEdge, ...]:
+        """Every edge of the network, all in memory (large networks: `all_edges`)."""
+        return tuple(self.all_edges())
 
     def report(self) -> list[tuple[str, Scalar]]:
         """The counts a front end prints."""
@@ -140,9 +184,32 @@ class CoordinationResult:
             ("share events read", self.share_events),
             ("coordinated pairs", self.coordinated_pairs),
             ("accounts", self.accounts),
-            ("edges", len(self.edges)),
+            ("edges", self.edge_count),
             (f"above quantile {quantile}", self.edges_above_threshold),
+            (f"written (weight >= {self.params.write_weight})", len(self.heavy)),
         ]
+
+
+_FILE_USERS: Counter[Path] = Counter()
+
+
+def _release(path: Path) -> None:
+    _FILE_USERS[path] -= 1
+    if _FILE_USERS[path] <= 0:
+        del _FILE_USERS[path]
+        path.unlink(missing_ok=True)
+
+
+def read_edges(path: Path) -> Iterator[CoordinationEdge]:
+    """The edges of an edge file (a result's, or a run's in the share log)."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=50_000):
+        yield from map(CoordinationEdge._make, zip(*batch.to_pydict().values(), strict=True))
+
+
+def _edge_file() -> Path:
+    fd, name = tempfile.mkstemp(prefix="cibgraph-edges-", suffix=".parquet")
+    os.close(fd)
+    return Path(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,13 +415,18 @@ def _compute(
         "edges %.2f",
         *(b - a for a, b in itertools.pairwise(laps)),
     )
+    path = _edge_file()
+    pq.write_table(pa.Table.from_pylist([e.row() for e in edges], schema=EDGE_SCHEMA), str(path))
     return CoordinationResult(
         params=params,
-        edges=tuple(edges),
+        heavy=tuple(e for e in edges if e.weight >= params.write_weight),
+        edge_count=len(edges),
+        edges_file=path,
         accounts=len(linked),
         weight_quantile=quantile,
         share_events=len(shares),
         coordinated_pairs=sum(weights),
+        edges_above_threshold=sum(e.weight_threshold for e in edges),
         started_at=started,
     )
 
@@ -367,10 +439,15 @@ def detect_coordination(
     edge_weight: float = 0.5,
     null_permutations: int = 0,
     seed: int = 0,
+    write_weight: int = 2,
+    engine: str = "duckdb",
     database: str | None = None,
 ) -> CoordinationResult:
-    """Read the share events from Neo4j and compute CooRTweet's coordinated network (with each
-    edge's p-value when `null_permutations` > 0)."""
+    """CooRTweet's coordinated network of the share log's events, computed by `engine`.
+
+    The log is first checked against the graph (and rebuilt from it when they differ,
+    `ShareLog.sync`); the events themselves are never read through Neo4j.
+    """
     params: CoordinationParams = SIGNAL.make_params(
         {
             "time_window": time_window,
@@ -378,22 +455,62 @@ def detect_coordination(
             "edge_weight": edge_weight,
             "null_permutations": null_permutations,
             "seed": seed,
+            "write_weight": write_weight,
+            "engine": engine,
         }
     )
+    return compute_from_log(driver, params, database=database)
+
+
+def compute_from_log(
+    driver: Driver, params: CoordinationParams, *, database: str | None = None, sync: bool = True
+) -> CoordinationResult:
+    """The network of `params` over the share log of `database` (see `detect_coordination`);
+    `sync=False` skips the log's check against the graph (the caller just made it)."""
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    shares = read_share_events(driver, min_participation=min_participation, database=database)
+    log = ShareLog.for_database(database)
+    synced = log.sync(driver, database=database) if sync else None
     t1 = time.perf_counter()
-    result = compute_coordination(shares, params, started_at=started)
+    sql = open_engine(params.engine)
+    try:
+        with log.locked():  # no load replaces a file while the engine reads it
+            found = coordinated_edges(
+                sql,
+                log.events_dir,
+                time_window=params.time_window,
+                min_participation=params.min_participation,
+                edge_weight=params.edge_weight,
+                min_weight=params.write_weight,
+                out=_edge_file(),
+            )
+    finally:
+        sql.close()
     logger.info(
-        "coordination: read %d share events in %.2f s, computed %d edges in %.2f s",
-        len(shares),
+        "coordination: log checked in %.2f s%s, %d edges computed on %s in %.2f s",
         t1 - t0,
-        len(result.edges),
+        "" if synced is None else f" ({synced.events} events, rebuilt: {synced.rebuilt})",
+        found.edge_count,
+        params.engine,
         time.perf_counter() - t1,
     )
-    if null_permutations and result.edges:
+    result = CoordinationResult(
+        params=params,
+        heavy=tuple(CoordinationEdge._make(r) for r in found.heavy),
+        edge_count=found.edge_count,
+        edges_file=found.edges_file,
+        accounts=found.accounts,
+        weight_quantile=found.weight_quantile,
+        share_events=found.share_events,
+        coordinated_pairs=found.coordinated_pairs,
+        edges_above_threshold=found.edges_above_threshold,
+        started_at=started,
+    )
+    if params.null_permutations and result.edge_count:
         t2 = time.perf_counter()
+        shares = read_share_events(
+            driver, min_participation=params.min_participation, database=database
+        )
         result = replace(result, nulls=coordination_null(shares, result))
         logger.info("coordination: permutation null in %.2f s", time.perf_counter() - t2)
     return result
@@ -429,22 +546,31 @@ def new_run_id(started_at: datetime) -> str:
     return f"{KIND}-{started_at:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
+def run_edges_file(run: str, *, database: str | None = None) -> Path:
+    """Where the share log keeps every edge of a run (written with the run)."""
+    return ShareLog.for_database(database).runs_dir / f"{quote(run, safe='')}.parquet"
+
+
 def write_coordination(
     driver: Driver,
     result: CoordinationResult,
     *,
     run_id: str | None = None,
     batch_size: int = EDGE_BATCH_SIZE,
+    writers: int = EDGE_WRITERS,
     database: str | None = None,
 ) -> CoordinationRun:
-    """Record a DetectionRun and its COORDINATED_WITH edges, batched and keyed by run.
+    """Record a DetectionRun, its edges of at least `write_weight` as COORDINATED_WITH and
+    every edge in the share log (`run_edges_file`).
 
-    Each call makes a new run unless `run_id` names one: writing the same run again updates its
-    edges in place (MERGE on the run key), so an interrupted write can simply be repeated.
+    Each call makes a new run unless `run_id` names one: writing the same run again replaces
+    its edges, so an interrupted write can simply be repeated. Edges are created (a run's are
+    always new) between nodes found by internal id, in `writers` parallel transactions.
     """
     run = run_id or new_run_id(result.started_at)
     p = result.params
-    QueryRunner(driver, database=database).run(
+    runner = QueryRunner(driver, database=database)
+    runner.run(
         "detect/coordination_run_start",
         {
             "run": run,
@@ -453,31 +579,66 @@ def write_coordination(
             "time_window": p.time_window,
             "min_participation": p.min_participation,
             "edge_weight": p.edge_weight,
+            "write_weight": p.write_weight,
+            "engine": p.engine,
             "started_at": result.started_at,
         },
     )
-    QueryRunner(driver, database=database).write_batches(
-        "detect/coordinated_with",
-        (e.row() for e in result.edges),
-        batch_size=batch_size,
-        params={"run": run},
-    )
+    target = run_edges_file(run, database=database)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    shutil.copyfile(result.edges_file, partial)
+    os.replace(partial, target)
+    if run_id is not None:
+        while runner.run("detect/delete_run_edges", {"run": run, "limit": 10_000})[0]["deleted"]:
+            pass
+    _create_edges(runner, result.heavy, run=run, batch_size=batch_size, writers=writers)
     finished = datetime.now(UTC)
-    accounts = result.accounts
-    QueryRunner(driver, database=database).run(
+    runner.run(
         "detect/coordination_run_finish",
         {
             "run": run,
             "finished_at": finished,
             "share_events": result.share_events,
             "coordinated_pairs": result.coordinated_pairs,
-            "accounts": accounts,
-            "edges": len(result.edges),
+            "accounts": result.accounts,
+            "edges": result.edge_count,
+            "edges_written": len(result.heavy),
             "edges_above_threshold": result.edges_above_threshold,
             "weight_quantile": result.weight_quantile,
         },
     )
-    return CoordinationRun(run, accounts, len(result.edges), result.started_at, finished)
+    return CoordinationRun(run, result.accounts, result.edge_count, result.started_at, finished)
+
+
+def _create_edges(
+    runner: QueryRunner,
+    edges: Sequence[CoordinationEdge],
+    *,
+    run: str,
+    batch_size: int,
+    writers: int,
+) -> None:
+    """CREATE the edges between accounts found by internal id, batches on parallel writers."""
+    keys = sorted({k for e in edges for k in (e.account, e.other)})
+    ids: dict[str, str] = {}
+    for chunk in batched(({"key": k} for k in keys), 10_000):
+        found = runner.run("detect/account_ids", {"keys": [r["key"] for r in chunk]})
+        ids.update((r["key"], r["id"]) for r in found)
+    missing = [k for k in keys if k not in ids]
+    if missing:
+        raise ValueError(f"{len(missing)} accounts of the network are not in the graph")
+    rows = [{**e.row(), "a": ids[e.account], "b": ids[e.other]} for e in edges]
+    chunks = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
+    if not chunks:
+        return
+    with ThreadPoolExecutor(max_workers=max(1, min(writers, len(chunks)))) as pool:
+        done = pool.map(
+            lambda chunk: runner.write("detect/coordinated_with_ids", {"rows": chunk, "run": run}),
+            chunks,
+        )
+        for _ in done:  # raises the first failed batch's error
+            pass
 
 
 def coordination_evidence(
@@ -529,22 +690,17 @@ def _evidence(row: Mapping[str, Any]) -> str:
 def _detect(
     driver: Driver, p: CoordinationParams, *, database: str | None = None
 ) -> CoordinationResult:
-    return detect_coordination(
-        driver,
-        time_window=p.time_window,
-        min_participation=p.min_participation,
-        edge_weight=p.edge_weight,
-        null_permutations=p.null_permutations,
-        seed=p.seed,
-        database=database,
-    )
+    return compute_from_log(driver, p, database=database)
 
 
 def _write(driver: Driver, result: CoordinationResult, *, database: str | None = None) -> str:
     run = write_coordination(driver, result, database=database).run_id
     if result.nulls:
+        written = {(e.account, e.other) for e in result.heavy}  # the edges in the graph
         rows = [
-            {"a": a, "b": b, "p_value": n.p_value, "z": n.z} for (a, b), n in result.nulls.items()
+            {"a": a, "b": b, "p_value": n.p_value, "z": n.z}
+            for (a, b), n in result.nulls.items()
+            if (a, b) in written
         ]
         QueryRunner(driver, database=database).write_batches(
             "detect/coordination_significance",

@@ -84,6 +84,8 @@ def signal_for_type(rel_type: RelType | str) -> Signal[Any, Any] | None:
 
 
 def _default(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     return str(value).lower() if isinstance(value, bool) else f"{value:g}"
 
 

@@ -49,6 +49,13 @@ class ParamSpec:
     def high(self) -> float | None:
         return self.le if self.le is not None else self.lt
 
+    @property
+    def default_text(self) -> str:
+        """The default as help texts and the doc show it (`60`, `0.5`, `duckdb`)."""
+        if isinstance(self.default, bool):
+            return str(self.default).lower()
+        return self.default if isinstance(self.default, str) else f"{self.default:g}"
+
     def bounds_text(self) -> str:
         """The bounds in words ('0 to 1', 'at least 3', ''), for help texts and the doc."""
         low, high = self.low, self.high

@@ -30,6 +30,7 @@ from cibgraph.ingest.writing import BatchWriter, switch_interval
 from cibgraph.neo4j.registry import NamedQuery, get_query
 from cibgraph.neo4j.runner import prepare, run_in
 from cibgraph.settings import get_settings
+from cibgraph.sharelog import ShareLog
 
 # Besides its own names, re-exported for loaders that import everything from here (new code
 # imports files, values, rows and report directly).
@@ -147,11 +148,15 @@ def run_load(
     rejects = RejectsFile(rejects_dir, path)
     db = database or get_settings().neo4j_database
     writer = None if dry_run or driver is None else BatchWriter(driver, loader, params, db)
+    # The load's share events also go to the share log, visible once the load succeeded.
+    sharelog = None if writer is None else ShareLog.for_database(db).writer(report.source_key)
     batch: list[Item] = []
 
     def flush() -> None:
         if batch and writer is not None:
             writer.submit(list(batch))
+            if sharelog is not None:
+                sharelog.add(loader, batch)
         batch.clear()
 
     rows_in_batch = accepted = 0
@@ -195,6 +200,8 @@ def run_load(
             rejects.close()
             if writer is not None:
                 writer.close()
+    if sharelog is not None:
+        sharelog.commit()
     report.rows_loaded = accepted - report.duplicates
     report.rows_rejected = rejects.count
     report.rejects_path = rejects.path if rejects.count else None

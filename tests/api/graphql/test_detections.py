@@ -22,7 +22,7 @@ def test_the_schema_has_every_kind_and_every_parameter() -> None:
     kinds = sdl.split("enum DetectionKind {", 1)[1].split("}", 1)[0].split()
     assert kinds == [s.kind.upper() for s in SIGNALS] + ["NETWORKS"]
     body = sdl.split("input DetectionParams {", 1)[1].split("}", 1)[0]
-    fields = set(re.findall(r"^\s*(\w+): (?:Int|Float|Boolean) = null$", body, re.MULTILINE))
+    fields = set(re.findall(r"^\s*(\w+): (?:Int|Float|Boolean|String) = null$", body, re.MULTILINE))
     wanted = {_camel(p.name) for s in SIGNALS for p in s.param_specs}
     wanted |= {_camel(p.name) for p in FUSION_SPECS}
     assert fields == wanted

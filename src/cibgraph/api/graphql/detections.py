@@ -58,7 +58,7 @@ def _params_model() -> type[BaseModel]:
         if len(types) > 1:
             raise TypeError(f"parameter {name} has several types: {sorted(map(str, types))}")
         text = " ".join(
-            f"{kind}: {spec.description} Default {spec.default:g}"
+            f"{kind}: {spec.description} Default {spec.default_text}"
             + (f", {spec.bounds_text()}." if spec.bounds_text() else ".")
             for kind, spec in where
         )

@@ -2,7 +2,8 @@
 // answers: writes one batch of a run's coordinated-sharing edges (one direction, smaller key first)
 // params: rows: list, run: string
 // mode: write
-// Keyed by run: writing a batch again updates its edges instead of duplicating them.
+// Keyed by run: writing a batch again updates its edges instead of duplicating them. A run
+// written by detection creates its edges by internal id instead (detect/coordinated_with_ids).
 UNWIND $rows AS row
 MATCH (a:Account {key: row.account})
 MATCH (b:Account {key: row.other})

@@ -1,0 +1,89 @@
+"""`cibgraph log` (the share log detection reads) and `cibgraph detect export` (a run's edges)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import IO
+
+import typer
+
+from cibgraph.cli.detect import detect_app
+from cibgraph.cli.main import app
+from cibgraph.cli.output import console, fail
+from cibgraph.detection.coordination import read_edges, run_edges_file
+from cibgraph.neo4j.driver import get_driver
+from cibgraph.sharelog import ShareLog
+
+log_app = typer.Typer(help="The share log: every share event as Parquet, for detection.")
+app.add_typer(log_app, name="log")
+
+
+@log_app.command("rebuild")
+def rebuild() -> None:
+    """Rebuild the share log from the graph's share events (the graph is the record)."""
+    log = ShareLog.for_database()
+    started = time.perf_counter()
+    events = log.rebuild(get_driver())
+    console.print(
+        f"{events:,} share events in {log.root} ({time.perf_counter() - started:.1f} s)",
+        highlight=False,
+    )
+
+
+@log_app.command("status")
+def status() -> None:
+    """Where the share log is, what it holds, and whether it matches the graph (rebuilt if not)."""
+    log = ShareLog.for_database()
+    report = log.sync(get_driver())
+    console.print(f"share log {log.root}", highlight=False)
+    console.print(f"  share events  {report.events:,}", highlight=False)
+    console.print(f"  sources       {len(log.sources()):,}", highlight=False)
+    if report.dropped_sources or report.rebuilt:
+        console.print(
+            f"  synced        {len(report.dropped_sources)} sources dropped"
+            + (", rebuilt from the graph" if report.rebuilt else ""),
+            highlight=False,
+        )
+
+
+#: CooRTweet's edge columns, `from` and `to` being the accounts' own ids.
+EXPORT_COLUMNS = (
+    "from",
+    "to",
+    "weight",
+    "avg_time_delta",
+    "n_content_id",
+    "n_content_id_y",
+    "edge_symmetry_score",
+    "weight_threshold",
+)
+
+
+@detect_app.command("export")
+def export_run(
+    run: str = typer.Argument(..., help="The coordination run's key."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="CSV file (default stdout)."),
+    min_weight: int = typer.Option(1, "--min-weight", help="Only edges of at least this weight."),
+) -> None:
+    """Every edge of a coordination run, from the share log, as CooRTweet's edge list (CSV):
+    the edges lighter than the run's write weight too, which the graph does not hold."""
+    path = run_edges_file(run)
+    if not path.is_file():
+        raise fail(f"no edge file for run {run!r} in {path.parent} (written with each run)")
+    target: AbstractContextManager[IO[str]] = (
+        output.open("w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)
+    )
+    with target as fh:
+        w = csv.writer(fh)
+        w.writerow(EXPORT_COLUMNS)
+        n = 0
+        for e in read_edges(path):
+            if e.weight >= min_weight:
+                w.writerow((e.account.partition(":")[2], e.other.partition(":")[2], *e[2:]))
+                n += 1
+    if output is not None:
+        console.print(f"{n:,} edges of {run} in {output}", highlight=False)
