@@ -58,6 +58,19 @@ def test_missing_selection_is_404_and_bad_params_422(
     assert "Traceback" not in unknown.text
 
 
+def test_export_options_over_http(client: TestClient, seeded: Driver, keys: dict[str, str]) -> None:
+    auth = {"Authorization": f"Bearer {keys['reader']}"}
+    url = "/exports/network/networks-1:1?format=stix&network_as=intrusion-set"
+    bundle = client.get(url, headers=auth).json()
+    assert {"intrusion-set"} <= {o["type"] for o in bundle["objects"]}
+    gexf = client.get(
+        "/exports/network/networks-1:1?format=gexf&colour_by=network&size_by=score", headers=auth
+    )
+    assert gexf.status_code == 200 and b"<viz:size" in gexf.content
+    bad = client.get("/exports/network/networks-1:1?format=gexf&size_by=mass", headers=auth)
+    assert bad.status_code == 422 and "Traceback" not in bad.text
+
+
 def test_export_url_mutation_gives_a_working_url(
     client: TestClient, gql: Gql, seeded: Driver, keys: dict[str, str]
 ) -> None:

@@ -22,7 +22,7 @@ from neo4j import Driver
 from starlette.background import BackgroundTask
 
 from cibgraph.api.deps import current_principal, request_id
-from cibgraph.export import FORMATS, TLP, ExportFormat, Redaction
+from cibgraph.export import FORMATS, TLP, ColourBy, ExportFormat, NetworkAs, Redaction, SizeBy
 from cibgraph.export.select import ExportTimeoutError, SelectionNotFoundError
 from cibgraph.export.service import ExportRequest, ExportTarget, export_selection
 
@@ -52,6 +52,9 @@ def export_path(
     limit: int | None = None,
     redact_salt: str | None = None,
     min_followers: int | None = None,
+    network_as: NetworkAs | None = None,
+    colour_by: ColourBy | None = None,
+    size_by: SizeBy | None = None,
 ) -> str:
     """The endpoint's URL path and query for one export (what the GraphQL mutation returns)."""
     params: dict[str, str | int] = {"format": fmt.value, "tlp": tlp.value}
@@ -60,6 +63,9 @@ def export_path(
         ("limit", limit),
         ("redact_salt", redact_salt),
         ("min_followers", min_followers),
+        ("network_as", network_as),
+        ("colour_by", colour_by),
+        ("size_by", size_by),
     ):
         if value is not None:
             params[name] = value
@@ -83,6 +89,9 @@ def export_router(
         limit: Annotated[int, Query(ge=1, le=2000)] = 200,
         redact_salt: Annotated[str | None, Query(min_length=8, max_length=200)] = None,
         min_followers: Annotated[int, Query(ge=0)] = 5000,
+        network_as: NetworkAs = NetworkAs.CAMPAIGN,
+        colour_by: ColourBy = ColourBy.LABEL,
+        size_by: SizeBy = SizeBy.DEGREE,
     ) -> FileResponse:
         if not key or len(key) > MAX_KEY:
             raise HTTPException(status_code=400, detail=f"a key has 1 to {MAX_KEY} characters")
@@ -97,6 +106,9 @@ def export_router(
             depth=depth,
             limit=limit,
             redaction=redaction,
+            network_as=network_as,
+            colour_by=colour_by,
+            size_by=size_by,
         )
         folder = Path(tempfile.mkdtemp(prefix="cibgraph-export-"))
         filename = f"cibgraph-{target.value}{FORMATS[fmt]}"

@@ -3,8 +3,9 @@
 # No `from __future__ import annotations`: `_keyed_command` builds commands whose parameter
 # annotations typer must evaluate with values from a closure.
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, NamedTuple, TypeVar
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -30,35 +31,63 @@ SaltOption = Annotated[str | None, typer.Option("--salt", help="Salt for --redac
 MinFollowers = Annotated[
     int, typer.Option("--min-followers", min=0, help="Accounts under this are redacted.")
 ]
+NetworkAsOption = Annotated[
+    str, typer.Option("--network-as", help="STIX: the network as a campaign or intrusion-set.")
+]
+ColourByOption = Annotated[
+    str, typer.Option("--colour-by", "--color-by", help="GEXF node colour: label or network.")
+]
+SizeByOption = Annotated[
+    str, typer.Option("--size-by", help="GEXF node size: degree or score (detection score).")
+]
+
+
+class _Options(NamedTuple):
+    """How to write an export, as the options of every `export` command give it."""
+
+    fmt: str
+    out: Path
+    tlp: str
+    redact: bool
+    salt: str | None
+    min_followers: int
+    network_as: str
+    colour_by: str
+    size_by: str
 
 
 def _export(
     target: str,
     key: str,
-    options: tuple[str, Path, str, bool, str | None, int],
+    options: _Options,
     *,
     depth: int = 1,
     limit: int = 500,
     label: str | None = None,
 ) -> None:
     """Select and write one export through the service the API's export endpoint calls too."""
-    from cibgraph.export import TLP, ExportFormat, Redaction
+    from cibgraph.export import TLP, ColourBy, ExportFormat, NetworkAs, Redaction, SizeBy
     from cibgraph.export.select import SelectionNotFoundError
     from cibgraph.export.service import ExportRequest, ExportTarget, export_selection
 
-    fmt, out, tlp, redact, salt, min_followers = options
+    o, out = options, options.out
     try:
-        if redact and not salt:
+        if o.redact and not o.salt:
             raise ValueError("--redact needs --salt")
         request = ExportRequest(
             target=ExportTarget(target),
             key=key,
-            format=ExportFormat(fmt),
-            tlp=TLP(tlp),
+            format=_choice(ExportFormat, o.fmt, "--format"),
+            tlp=_choice(TLP, o.tlp, "--tlp"),
             depth=depth,
             limit=limit,
             label=label,
-            redaction=Redaction(salt=salt or "", min_followers=min_followers) if redact else None,
+            redaction=(
+                Redaction(salt=o.salt or "", min_followers=o.min_followers) if o.redact else None
+            ),
+            network_as=_choice(NetworkAs, o.network_as, "--network-as"),
+            colour_by=_choice(ColourBy, o.colour_by, "--colour-by"),
+            size_by=_choice(SizeBy, o.size_by, "--size-by"),
         )
         done = _with_progress(lambda tick: export_selection(connect(), request, out, progress=tick))
     except (ValueError, SelectionNotFoundError) as exc:
@@ -67,6 +96,18 @@ def _export(
         f"wrote {out} ({request.format.value}): {done.nodes:,} nodes, {done.edges:,} edges "
         f"in {done.seconds:.1f} s"
     )
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(kind: type[E], value: str, flag: str) -> E:
+    """`value` as one of `kind`'s members, or a ValueError naming the flag and the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in kind)
+        raise ValueError(f"{flag} {value!r} is not one of: {choices}") from None
 
 
 def _with_progress(run: Callable[[Callable[[str, int], None]], T]) -> T:
@@ -102,8 +143,12 @@ def _keyed_command(name: str, key_help: str, doc: str) -> None:
         redact: RedactOption = False,
         salt: SaltOption = None,
         min_followers: MinFollowers = 5_000,
+        network_as: NetworkAsOption = "campaign",
+        colour_by: ColourByOption = "label",
+        size_by: SizeByOption = "degree",
     ) -> None:
-        _export(name, key, (fmt, out, tlp, redact, salt, min_followers))
+        options = (fmt, out, tlp, redact, salt, min_followers, network_as, colour_by, size_by)
+        _export(name, key, _Options(*options))
 
     command.__doc__ = doc
     command.__name__ = f"export_{name}"
@@ -134,7 +179,10 @@ def export_neighbourhood(
     redact: RedactOption = False,
     salt: SaltOption = None,
     min_followers: MinFollowers = 5_000,
+    network_as: NetworkAsOption = "campaign",
+    colour_by: ColourByOption = "label",
+    size_by: SizeByOption = "degree",
 ) -> None:
     """The nearest nodes within DEPTH hops of a seed, and the links between them."""
-    options = (fmt, out, tlp, redact, salt, min_followers)
-    _export("neighbourhood", key, options, depth=depth, limit=limit, label=label)
+    options = (fmt, out, tlp, redact, salt, min_followers, network_as, colour_by, size_by)
+    _export("neighbourhood", key, _Options(*options), depth=depth, limit=limit, label=label)

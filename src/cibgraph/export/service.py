@@ -10,6 +10,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from cibgraph.export.gexf import ColourBy, SizeBy
 from cibgraph.export.model import Redaction, Subgraph
 from cibgraph.export.select import (
     DEFAULT_LIMIT,
@@ -17,7 +18,7 @@ from cibgraph.export.select import (
     select_neighbourhood,
     select_network,
 )
-from cibgraph.export.stix import TLP
+from cibgraph.export.stix import TLP, NetworkAs
 from cibgraph.export.writers import ExportFormat, write_export
 from cibgraph.neo4j.schema import NodeLabel
 
@@ -34,7 +35,8 @@ class ExportTarget(StrEnum):
 class ExportRequest:
     """One export: what to select (a network, a case, a seed's neighbourhood) and how to write it.
 
-    `depth`, `limit` and `label` apply to neighbourhoods only.
+    `depth`, `limit` and `label` apply to neighbourhoods only; `network_as` to STIX (the
+    network as a campaign or an intrusion set), `colour_by` and `size_by` to GEXF.
     """
 
     target: ExportTarget
@@ -45,6 +47,9 @@ class ExportRequest:
     limit: int = DEFAULT_LIMIT
     label: NodeLabel | str | None = None
     redaction: Redaction | None = None
+    network_as: NetworkAs = NetworkAs.CAMPAIGN
+    colour_by: ColourBy = ColourBy.LABEL
+    size_by: SizeBy = SizeBy.DEGREE
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,5 +119,13 @@ def export_selection(
     if progress is not None:
         progress("selected", subgraph.size)
         subgraph.progress = progress
-    nodes, edges = write_export(subgraph, request.format, out, tlp=request.tlp)
+    nodes, edges = write_export(
+        subgraph,
+        request.format,
+        out,
+        tlp=request.tlp,
+        network_as=request.network_as,
+        colour_by=request.colour_by,
+        size_by=request.size_by,
+    )
     return ExportResult(out, nodes, edges, time.perf_counter() - started)
