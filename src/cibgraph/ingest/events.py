@@ -29,8 +29,9 @@ from cibgraph.ingest.base import (
     open_text,
     parse_utc,
 )
-from cibgraph.ingest.ids import account_key, domain_of, is_hashed_id, object_key
+from cibgraph.ingest.ids import account_key, is_hashed_id, object_key
 from cibgraph.ingest.shares import ObjectType, ShareKind, share_kind
+from cibgraph.ingest.urls import normalise_url
 from cibgraph.neo4j.registry import NamedQuery, get_query
 
 # Hashtags in post text: `#` then letters, digits or underscores (any script), not inside a word.
@@ -120,16 +121,20 @@ class EventLoader(Loader):
         return q.bind(actor=self.actor_label) if q.label_slots else q
 
     def _object(self, shared: Shared, platform: str) -> tuple[str, tuple[Item, ...]]:
-        """The object's key and the items it needs besides its share (a URL's domain)."""
+        """The object's key and the items it needs besides its share (a URL's domain).
+
+        A URL's key is its normalised form (`urls.normalise_url`), linked to its registered
+        domain.
+        """
         value = shared.value.strip()
         if shared.type is ObjectType.URL:
             try:
-                domain = domain_of(value)
+                url = normalise_url(value)
             except ValueError as exc:
                 if not self.opaque_urls or not value:
                     raise EventError(shared.field, str(exc)) from None
                 return value, ()  # an anonymised URL id: a Url without a Domain
-            return value, (Item("url_domain", {"url": value, "domain": domain}),)
+            return url.url, (Item("url_domain", {"url": url.url, "domain": url.domain}),)
         if shared.type is ObjectType.ACCOUNT:
             return account_key(platform, value.lstrip("@")), ()
         try:
@@ -192,6 +197,12 @@ class EventLoader(Loader):
                 "at_ms": event.at_ms,
                 "via": None if shared.via is None else shared.via.value,
             }
+            if shared.type is ObjectType.URL:
+                # The spelling the file gave: the node keeps the first one seen, the share
+                # its own when it is not the normalised key.
+                original = shared.value.strip()
+                endpoint["original_url"] = original
+                share["original_url"] = None if original == key else original
             items += [Item(f"object:{label}", endpoint), Item(f"share:{label}", share), *extra]
             kind = share_kind(shared.type, None if shared.via is None else shared.via.value)
             shares.append((kind.value, f"{key}\x1f{actor}\x1f{content_id}\x1f{event.at_ms}"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from cibgraph.ingest.base import Accepted, Item, Loader, Parsed, Reject
 from cibgraph.ingest.files import open_text, read_csv_rows
-from cibgraph.ingest.ids import account_key, domain_of, is_hashed_id, object_key
+from cibgraph.ingest.ids import account_key, is_hashed_id, object_key
+from cibgraph.ingest.urls import normalise_url
 from cibgraph.ingest.values import FieldError, check_key, epoch_seconds_ms
 from cibgraph.neo4j.registry import NamedQuery, get_query
 
@@ -121,17 +122,32 @@ class ShareEventsLoader(Loader):
                 check_key(value, col)
             at_ms = epoch_seconds_ms(timestamp, "timestamp_share")
             try:
-                obj = object_key(self._label, self.platform, object_id)
-                extra = (
-                    (Item("url_domain", {"url": obj, "domain": domain_of(obj)}),)
-                    if self.object_type is ObjectType.URL
-                    else ()
-                )
+                if self.object_type is ObjectType.URL:
+                    url = normalise_url(object_id)
+                    obj = url.url
+                    extra: tuple[Item, ...] = (
+                        Item("url_domain", {"url": obj, "domain": url.domain}),
+                    )
+                else:
+                    obj = object_key(self._label, self.platform, object_id)
+                    extra = ()
             except ValueError as exc:
                 raise FieldError("object_id", str(exc)) from None
         except FieldError as exc:
             return Reject(line, exc.field, exc.reason, ",".join(values))
         account = f"{self._prefix}{account_id}"
+        share: dict[str, Any] = {
+            "account_key": account,
+            "object_key": obj,
+            "content_id": content_id,
+            "at_ms": at_ms,
+        }
+        endpoint: dict[str, Any] = {"key": obj}
+        identity = "\x1f".join(values)
+        if extra:  # a URL: keep the file's spelling (module urls); compare shares by the key
+            endpoint["original_url"] = object_id
+            share["original_url"] = None if object_id == obj else object_id
+            identity = "\x1f".join((obj, *values[1:]))
         items = (
             Item(
                 "account",
@@ -142,20 +158,12 @@ class ShareEventsLoader(Loader):
                     "hashed": is_hashed_id(self.platform, account_id),
                 },
             ),
-            Item("object", {"key": obj}),
-            Item(
-                "share",
-                {
-                    "account_key": account,
-                    "object_key": obj,
-                    "content_id": content_id,
-                    "at_ms": at_ms,
-                },
-            ),
+            Item("object", endpoint),
+            Item("share", share),
             *extra,
         )
         # The row's identity makes `run_load` count an exact repeat as a duplicate.
-        return Accepted(line, items, "\x1f".join(values))
+        return Accepted(line, items, identity)
 
     def query(self, kind: str, name: str) -> NamedQuery:
         q = get_query(name)
