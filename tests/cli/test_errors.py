@@ -55,6 +55,7 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "detect neardup": ["detect", "neardup"],
     "detect coreply": ["detect", "coreply"],
     "detect comention": ["detect", "comention"],
+    "detect hours": ["detect", "hours"],
     "detect networks": ["detect", "networks"],
     "log rebuild": ["log", "rebuild"],
     "log status": ["log", "status"],

@@ -39,6 +39,7 @@ def test_the_signals_and_their_types() -> None:
         "neardup",
         "coreply",
         "comention",
+        "hours",
     )
     assert [t.value for t in detection_types()] == [
         "COORDINATED_WITH",
@@ -52,6 +53,7 @@ def test_the_signals_and_their_types() -> None:
         "NEAR_DUPLICATE_OF",
         "CO_REPLY_WITH",
         "CO_MENTION_WITH",
+        "OFFICE_HOURS_WITH",
     ]
     assert signal_for_type("COHORT_WITH") is get_signal("cohorts")
     assert signal_for_type(RelType.AUDIENCE_OVERLAP) is get_signal("control")
@@ -63,7 +65,9 @@ def test_the_signals_and_their_types() -> None:
 def test_fusion_and_traversals_derive_from_the_registry() -> None:
     assert kinds() == fusion.SIGNALS
     assert detection_types() == traversals.DETECTION_TYPES
-    assert fusion.FusionParams().weights == dict.fromkeys(kinds(), 1.0)
+    assert fusion.FusionParams().weights == {k: fusion.DEFAULT_WEIGHTS.get(k, 1.0) for k in kinds()}
+    # the corroborating traces weigh less than the edge threshold: never enough alone
+    assert all(w < fusion.FusionParams().min_edge for w in fusion.DEFAULT_WEIGHTS.values())
 
 
 @pytest.mark.parametrize("signal", SIGNALS, ids=lambda s: s.kind)

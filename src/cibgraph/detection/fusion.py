@@ -7,6 +7,9 @@ them). One coincidental co-share, one address shared by a crowd or one look-alik
 evidence; several of them, or one of each kind, are strong.
 
 The fused weight of a pair of accounts is the sum over signals of `signal weight x strength`.
+Every signal weighs 1 unless `DEFAULT_WEIGHTS` says otherwise: a trace that innocent groups
+leave as well (a night-shift team keeps one office clock, see cibgraph.detection.hours) weighs
+less than `min_edge`, so it ties two accounts only together with another trace.
 Networks are then found in three steps, each a documented threshold:
 
 1. **prune**: pairs whose fused weight is below `min_edge` (0.65) are dropped: a single
@@ -74,8 +77,12 @@ MEMBER_EVIDENCE = 3
 SHOWN_OVERLAPS = 3
 
 
-def _unit_weights() -> dict[str, float]:
-    return dict.fromkeys(SIGNALS, 1.0)
+#: Weights other than 1: corroborating traces, never enough alone (each below `min_edge`).
+DEFAULT_WEIGHTS: dict[str, float] = {"hours": 0.5}
+
+
+def _default_weights() -> dict[str, float]:
+    return {s: DEFAULT_WEIGHTS.get(s, 1.0) for s in SIGNALS}
 
 
 @params_model(config=PARAMS_CONFIG)
@@ -104,7 +111,7 @@ class FusionParams:
         le=1.0,
         description="Edges whose permutation-null p-value is above this are left out (1: none).",
     )
-    weights: dict[str, float] = Field(default_factory=_unit_weights)
+    weights: dict[str, float] = Field(default_factory=_default_weights)
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(SIGNALS)
@@ -225,7 +232,7 @@ def fuse_pairs(
     """The fused weight of every pair of accounts any signal ties."""
     fused: dict[Pair, float] = defaultdict(float)
     for signal, signal_edges in edges.items():
-        w = weights.get(signal, 1.0)
+        w = weights.get(signal, DEFAULT_WEIGHTS.get(signal, 1.0))
         for e in signal_edges:
             if e.a != e.b:
                 fused[(e.a, e.b) if e.a < e.b else (e.b, e.a)] += w * e.strength

@@ -33,6 +33,7 @@ from cibgraph.detection import (
     coordination,
     copypaste,
     coreply,
+    hours,
     infrastructure,
     neardup,
 )
@@ -49,6 +50,7 @@ SIGNALS: tuple[Signal[Any, Any], ...] = (
     neardup.SIGNAL,
     coreply.CO_REPLY,
     coreply.CO_MENTION,
+    hours.SIGNAL,
 )
 
 _BY_KIND: dict[str, Signal[Any, Any]] = {s.kind: s for s in SIGNALS}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from neo4j import Driver
 
 from cibgraph.api.graphql.ids import encode_id
+from cibgraph.detection.fusion import FusionParams, detect_networks
 from tests.api.conftest import Gql
+from tests.detection.hoursgraph import clock_posts
 from tests.detection.test_copypaste import _crew
 from tests.detection.textgraph import key, write_posts
 
@@ -39,3 +41,29 @@ def test_copypaste_runs_and_lists_its_evidence(db: Driver, gql: Gql) -> None:
     bad = gql(PAIRS % ("COHORTS", "aPost"), ids)
     assert [e["message"] for e in bad["errors"]] == ["cohorts lists no pairs of posts"]
     assert gql(PAIRS % ("NEARDUP", "aPost"), ids) == {"data": {"signalEvidence": []}}
+
+
+def test_hours_runs_and_its_edges_are_a_networks_evidence(db: Driver, gql: Gql) -> None:
+    write_posts(db, clock_posts())
+    started = gql(
+        "mutation { startDetection(kind: HOURS, params: {minPosts: 20}) "
+        "{ kind status properties } }"
+    )
+    assert "errors" not in started, started
+    props = started["data"]["startDetection"]["properties"]
+    assert (props["min_posts"], props["edges"], props["concentrated"]) == (20, 2, 5)
+    params = FusionParams(min_size=2, min_member_strength=0.5, min_score=0.1, weights={"hours": 1})
+    fused = detect_networks(db, params, runs={"hours": props["key"]}, use_gds=False)
+    office = next(n for n in fused.networks if key("o1") in n.members)
+    body = gql(
+        "query($id: ID!) { network(id: $id) { explanation "
+        "evidence { signal weight source { key } target { key } properties } } }",
+        {"id": encode_id("Network", f"{fused.run_id}:{fused.networks.index(office) + 1}")},
+    )
+    assert "errors" not in body, body
+    network = body["data"]["network"]
+    assert "likely UTC+8" in network["explanation"]
+    [evidence] = network["evidence"]
+    assert (evidence["signal"], evidence["weight"]) == ("OFFICE_HOURS_WITH", 1.0)
+    assert (evidence["source"]["key"], evidence["target"]["key"]) == (key("o1"), key("o2"))
+    assert (evidence["properties"]["offset"], evidence["properties"]["a_share"]) == (8, 1.0)
