@@ -59,7 +59,7 @@ def _python(events: list[Event], params: CoordinationParams) -> list[Coordinatio
     for account, otype, okey, content, at in events:
         cols.account.append(account)
         cols.object_key.append(okey)
-        cols.object_id.append(okey.partition(":")[2] if otype == "Post" else okey)
+        cols.object_id.append(okey.partition(":")[2] if otype == "Post" else "")
         cols.content_id.append(content)
         cols.at_ms.append(at)
     return list(compute_coordination(cols, params).all_edges())

@@ -38,10 +38,20 @@ def _option(
     """A typer option for one model parameter (the model checks the value: one error style)."""
     bounds = spec.bounds_text()
     text = f"{what}{spec.description}" + (f" ({bounds})" if bounds else "")
+    if spec.multiple:  # a repeatable option; none given is the model's empty default
+        option = typer.Option(None, flag, help=text, show_default=False)
+        return inspect.Parameter(
+            ident, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=list[str] | None
+        )
     option = typer.Option(... if required else spec.default, flag, help=text)
     return inspect.Parameter(
         ident, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=spec.type
     )
+
+
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    """The options' values for the parameter model (a repeatable option not given left out)."""
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _with_signature(fn: Callable[..., None], params: Iterable[inspect.Parameter]) -> None:
@@ -56,7 +66,7 @@ def _count(value: Scalar) -> str:
 def _signal_command(signal: Signal[Any, Any]) -> None:
     def command(**values: Any) -> None:
         try:
-            run = run_signal(connect(), signal.kind, values)
+            run = run_signal(connect(), signal.kind, _given(values))
         except ValueError as exc:
             raise fail(str(exc)) from None
         rows = [*((what, _count(n)) for what, n in run.report), ("seconds", f"{run.seconds:.2f}")]
@@ -116,7 +126,7 @@ def _network_options() -> list[inspect.Parameter]:
 def detect_networks_command(*, fresh: bool, gds: bool, **values: Any) -> None:
     """Fuse the signals' latest runs (missing ones run first) into scored, explained networks."""
     grouped: dict[str, dict[str, Any]] = {}
-    for ident, value in values.items():
+    for ident, value in _given(values).items():
         kind, _, name = ident.partition("__")
         grouped.setdefault(kind, {})[name] = value
     try:

@@ -8,7 +8,9 @@ against its output on the Russian sample:
    (inclusive) is a coordinated pair; the earlier share is the pair's `content_id`, the later its
    `content_id_y`.
 3. Drop loops: two shares of the same post, two shares by the same account, and pairs where the
-   object is one of the two posts (`object_id == content_id`).
+   object is one of the two posts (`object_id == content_id`; only a post object can be:
+   CooRTweet's per-type workflow prefixes other objects' ids by their type, so an image id
+   equal to a post id is no loop).
 4. Count, per account, its share events whose post is in some remaining pair; keep a pair when
    either of its posts belongs to an account with at least `min_participation` of them.
 5. One undirected edge per account pair: `weight` = number of pairs, `avg_time_delta` = their mean
@@ -55,12 +57,13 @@ from urllib.parse import quote
 import pyarrow as pa
 import pyarrow.parquet as pq
 from neo4j import Driver
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic.dataclasses import dataclass as params_model
 
-from cibgraph.detection.engine import EDGE_SCHEMA, coordinated_edges, open_engine
+from cibgraph.detection.engine import EDGE_SCHEMA, Scope, coordinated_edges, open_engine
 from cibgraph.detection.null import EdgeNull, permutation_null
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
+from cibgraph.ingest.shares import ShareKind
 from cibgraph.neo4j.runner import QueryRunner, batched
 from cibgraph.neo4j.schema import RelType
 from cibgraph.sharelog import ShareLog
@@ -104,6 +107,54 @@ class CoordinationParams:
         pattern=r"^duckdb$",
         description="Where the network is computed: duckdb (in process, the only engine so far).",
     )
+    # The scope: which share events a run reads (default: every one in the graph).
+    object_type: tuple[str, ...] = Field(
+        default=(),
+        description="Only share events of these object types "
+        f"({', '.join(k.value for k in ShareKind)}; the option repeated for several); "
+        "none: every share event.",
+    )
+    per_type: bool = Field(
+        default=False,
+        description="Each object type its own object space, their coordinated pairs combined "
+        "into one network (CooRTweet's per-type workflow); with no object type named, every "
+        "type the graph holds.",
+    )
+    source: str = Field(
+        default="",
+        description="Only share events of this loaded file (its name, path or sha256).",
+    )
+    campaign: str = Field(
+        default="",
+        description="Only accounts attributed to this campaign, or members of this fused network.",
+    )
+
+    @field_validator("object_type")
+    @classmethod
+    def _known_types(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = [k.value for k in ShareKind]
+        wrong = [v for v in value if v not in known]
+        if wrong:
+            raise ValueError(f"has no type {', '.join(wrong)}; known: {', '.join(known)}")
+        return tuple(dict.fromkeys(value))
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the run reads less than every share event, or reads it per type."""
+        return bool(self.object_type or self.per_type or self.source or self.campaign)
+
+    def scope_text(self) -> str:
+        """The scope in words, for reports and evidence ('' for every share event)."""
+        parts = []
+        if self.object_type:
+            parts.append("object types " + ", ".join(self.object_type))
+        if self.per_type:
+            parts.append("each object type its own space")
+        if self.source:
+            parts.append(f"file {self.source}")
+        if self.campaign:
+            parts.append(f"accounts of {self.campaign}")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +162,8 @@ class ShareColumns:
     """Share events as parallel columns, one entry per SHARED relationship.
 
     `object_id` is the object's own id, compared with content ids to drop loops: the post id
-    (its key without the platform) for posts, the key itself for URLs, hashtags and the rest.
+    (its key without the platform) for posts, empty for URLs, hashtags and the rest (only a
+    post object can be one of the sharing posts).
     """
 
     account: list[str]
@@ -180,7 +232,9 @@ class CoordinationResult:
     def report(self) -> list[tuple[str, Scalar]]:
         """The counts a front end prints."""
         quantile = "-" if self.weight_quantile is None else f"{self.weight_quantile:g}"
+        scope = self.params.scope_text()
         return [
+            *((("scope", scope),) if scope else ()),
             ("share events read", self.share_events),
             ("coordinated pairs", self.coordinated_pairs),
             ("accounts", self.accounts),
@@ -248,7 +302,7 @@ def quantile_type7(values: list[int], p: float) -> float:
 
 
 def _object_id(key: str, is_post: bool) -> str:
-    return key.partition(":")[2] if is_post else key
+    return key.partition(":")[2] if is_post else ""
 
 
 def read_share_events(
@@ -468,6 +522,12 @@ def compute_from_log(
     """The network of `params` over the share log of `database` (see `detect_coordination`);
     `sync=False` skips the log's check against the graph (the caller just made it)."""
     started = datetime.now(UTC)
+    if params.null_permutations and params.scoped:
+        raise ValueError(
+            "the permutation null reads every share event: run it without --object-type, "
+            "--per-type, --source and --campaign"
+        )
+    scope = resolve_scope(driver, params, database=database)
     t0 = time.perf_counter()
     log = ShareLog.for_database(database)
     synced = log.sync(driver, database=database) if sync else None
@@ -483,6 +543,7 @@ def compute_from_log(
                 edge_weight=params.edge_weight,
                 min_weight=params.write_weight,
                 out=_edge_file(),
+                scope=scope,
             )
     finally:
         sql.close()
@@ -514,6 +575,53 @@ def compute_from_log(
         result = replace(result, nulls=coordination_null(shares, result))
         logger.info("coordination: permutation null in %.2f s", time.perf_counter() - t2)
     return result
+
+
+def scope_kinds(object_types: Sequence[str]) -> tuple[tuple[str, str | None], ...]:
+    """The engine's (object label, via) of each object type (cibgraph.ingest.shares.ShareKind)."""
+    return tuple((ShareKind(t).label.value, ShareKind(t).via) for t in object_types)
+
+
+def resolve_scope(
+    driver: Driver, params: CoordinationParams, *, database: str | None = None
+) -> Scope:
+    """The engine's scope of `params`: the object types' kinds, the Source key of `source` and
+    the accounts of `campaign` (READ); ValueError in one line when either names nothing."""
+    runner = QueryRunner(driver, database=database)
+    source = None
+    if params.source:
+        source = source_key(runner, params.source)
+    accounts = None
+    if params.campaign:
+        found = runner.run("detect/scope_accounts", {"name": params.campaign})[0]
+        if not found["found"]:
+            raise ValueError(f"no campaign or network is called {params.campaign!r}")
+        accounts = frozenset(found["accounts"])
+    return Scope(
+        kinds=scope_kinds(params.object_type),
+        per_kind=params.per_type,
+        source=source,
+        accounts=accounts,
+    )
+
+
+def source_key(runner: QueryRunner, ref: str) -> str:
+    """The Source key of a loaded file named by its key, sha256, name or path, or by a file on
+    disk with the same content (its sha256)."""
+    from cibgraph.ingest.files import file_sha256
+
+    path = Path(ref).expanduser()
+    refs = [ref]
+    if path.is_file():
+        refs.append(f"sha256:{file_sha256(path)}")
+    for r in refs:
+        found = runner.run("detect/scope_sources", {"ref": r})
+        if len(found) == 1:
+            return str(found[0]["key"])
+        if len(found) > 1:
+            keys = ", ".join(str(f["key"]).removeprefix("sha256:") for f in found)
+            raise ValueError(f"several loaded files are called {ref!r}; give its sha256: {keys}")
+    raise ValueError(f"no loaded file is called {ref!r} (give its name, path or sha256)")
 
 
 def coordination_null(
@@ -581,6 +689,11 @@ def write_coordination(
             "edge_weight": p.edge_weight,
             "write_weight": p.write_weight,
             "engine": p.engine,
+            "object_types": list(p.object_type),
+            "per_type": p.per_type,
+            "source": p.source or None,
+            "campaign": p.campaign or None,
+            "scope": p.scope_text() or None,
             "started_at": result.started_at,
         },
     )

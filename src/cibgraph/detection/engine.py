@@ -6,7 +6,9 @@ parameters) so that another engine can run them; DuckDB is the only one so far:
 
 1. `ev`: the log's distinct share events of accounts, in the run's scope (object kinds, one
    loaded file, a campaign's accounts), one copy per object space (`sp`: 0, or one per kind
-   when each kind is its own space); `self` marks a share of the object itself.
+   when each kind is its own space: the kinds named, or every kind the log holds); `self`
+   marks a share of a post object by that post itself (only a Post object can be one of the
+   posts: a URL, hashtag or image id equal to a post id is a coincidence of numbering).
 2. `e1`: events of accounts with at least `min_participation` of them in their space, with
    their time bucket `b` (the window's width, so a partner is in the same or the next bucket).
 3. `pairs`: shares of the same object by two accounts at most `window_ms` apart, two
@@ -18,7 +20,11 @@ parameters) so that another engine can run them; DuckDB is the only one so far:
    either post qualifies.
 5. `edges`: one per account pair, smaller key first: weight, mean delay, distinct earlier and
    later posts, their symmetry, and whether the weight is above the `edge_weight` quantile
-   (R's type 7, computed exactly in Python from the weights' histogram).
+   (R's type 7, computed exactly in Python from the weights' histogram). With several spaces
+   the pairs of every space are counted together: CooRTweet's per-type workflow, which runs
+   `detect_groups` on each object type, binds the groups' rows (`rbindlist`) and builds one
+   network from them with `generate_coordinated_network` (participation is per space, the
+   weight counts the pairs of all spaces, the distinct posts and the quantile are over all).
 
 DuckDB runs in-process with a memory limit and a spill folder (`CIBGRAPH_DUCKDB_MEMORY`,
 default 1GB; `CIBGRAPH_DUCKDB_THREADS`, default every core), so a larger log spills to disk
@@ -63,10 +69,10 @@ EDGE_SCHEMA = pa.schema(
 )
 
 _EVENTS = """
-SELECT k.sp AS sp, l.account AS account, l.object_type AS object_type, l.object AS object,
-       l.content_id AS content_id, l.at_ms AS at_ms,
-       (CASE WHEN l.object_type = 'Post' THEN substr(l.object, instr(l.object, ':') + 1)
-             ELSE l.object END) = l.content_id AS is_self
+SELECT DISTINCT k.sp AS sp, l.account AS account, l.object_type AS object_type,
+       l.object AS object, l.content_id AS content_id, l.at_ms AS at_ms,
+       l.object_type = 'Post' AND substr(l.object, instr(l.object, ':') + 1) = l.content_id
+         AS is_self
 FROM (
   SELECT account, object_type, object, content_id, at_ms, max(via) AS via,
          max(CASE WHEN source = $source THEN 1 ELSE 0 END) AS in_source
@@ -75,7 +81,9 @@ FROM (
   GROUP BY account, object_type, object, content_id, at_ms
 ) l
 JOIN kinds k
-  ON (k.label IS NULL OR k.label = l.object_type) AND (k.via IS NULL OR k.via = l.via)
+  ON (k.label IS NULL OR k.label = l.object_type)
+ AND (CASE WHEN k.exact THEN l.via IS NOT DISTINCT FROM k.via
+           ELSE k.via IS NULL OR k.via = l.via END)
 WHERE ($source = '' OR l.in_source = 1)
   AND ($all_accounts = 1 OR l.account IN (SELECT account FROM scope_accounts))
 """
@@ -315,8 +323,9 @@ def quantile_from_histogram(histogram: Sequence[tuple[int, int]], p: float) -> f
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which share events a run reads: object kinds (label, via) one space each or together,
-    one source, one set of accounts (None: all)."""
+    """Which share events a run reads: object kinds (label, via; None: any) one space each or
+    together (per_kind with no kinds: every kind in the log, each its own space), one source,
+    one set of accounts (None: all)."""
 
     kinds: tuple[tuple[str | None, str | None], ...] = ()
     per_kind: bool = False
@@ -338,7 +347,15 @@ class EngineResult:
     edges_file: Path  # every edge, EDGE_SCHEMA, ordered by (account, other)
 
 
-_KINDS = pa.schema([("sp", pa.int64()), ("label", pa.string()), ("via", pa.string())])
+_KINDS = pa.schema(
+    [("sp", pa.int64()), ("label", pa.string()), ("via", pa.string()), ("exact", pa.bool_())]
+)
+# The kinds of share events the log holds: each its own space when a run is per kind and
+# names none (a post's shares by retweet, by reply ... and by no named way are three kinds).
+_LOG_KINDS = """
+SELECT DISTINCT object_type, via FROM log WHERE actor_type = 'Account'
+ORDER BY object_type, via NULLS FIRST
+"""
 _ACCOUNTS = pa.schema([("account", pa.string())])
 
 
@@ -356,11 +373,17 @@ def coordinated_edges(
 ) -> EngineResult:
     """Run the statements of the module docstring on the log's events; edges into `out`."""
     laps = [time.perf_counter()]
-    if scope.kinds:
-        kinds = [(i if scope.per_kind else 0, lab, via) for i, (lab, via) in enumerate(scope.kinds)]
-    else:
-        kinds = [(0, None, None)]
     engine.register_log(log_events)
+    kinds: list[tuple[int, str | None, str | None, bool]]
+    if scope.kinds:
+        kinds = [
+            (i if scope.per_kind else 0, label, via, False)
+            for i, (label, via) in enumerate(scope.kinds)
+        ]
+    elif scope.per_kind:
+        kinds = [(i, lab, via, True) for i, (lab, via) in enumerate(engine.rows(_LOG_KINDS, {}))]
+    else:
+        kinds = [(0, None, None, False)]
     engine.register_rows("kinds", _KINDS, kinds)
     engine.register_rows("scope_accounts", _ACCOUNTS, [(a,) for a in sorted(scope.accounts or ())])
     window_ms = time_window * 1000

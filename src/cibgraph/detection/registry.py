@@ -87,7 +87,9 @@ def signal_for_type(rel_type: RelType | str) -> Signal[Any, Any] | None:
 
 def _default(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return value or "none"
+    if isinstance(value, tuple):
+        return ", ".join(value) or "none"
     return str(value).lower() if isinstance(value, bool) else f"{value:g}"
 
 

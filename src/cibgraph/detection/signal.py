@@ -36,6 +36,7 @@ class ParamSpec:
     type: type[int] | type[float] | type[str] | type[bool]
     default: Any
     description: str
+    multiple: bool = False  # a tuple of strings: the option is repeated, the default empty
     ge: float | None = None  # inclusive bounds, when the model declares them
     le: float | None = None
     gt: float | None = None
@@ -54,7 +55,11 @@ class ParamSpec:
         """The default as help texts and the doc show it (`60`, `0.5`, `duckdb`)."""
         if isinstance(self.default, bool):
             return str(self.default).lower()
-        return self.default if isinstance(self.default, str) else f"{self.default:g}"
+        if isinstance(self.default, tuple):
+            return ", ".join(self.default) or "none"
+        if isinstance(self.default, str):
+            return self.default or "none"
+        return f"{self.default:g}"
 
     def bounds_text(self) -> str:
         """The bounds in words ('0 to 1', 'at least 3', ''), for help texts and the doc."""
@@ -73,6 +78,7 @@ def _num(value: float) -> str:
 
 
 _SCALARS: tuple[type[int] | type[float] | type[str] | type[bool], ...] = (int, float, str, bool)
+_STRINGS = tuple[str, ...]  # the one non-scalar parameter type: several strings
 
 
 def param_specs(model: type[Any], *, exclude: Collection[str] = ()) -> tuple[ParamSpec, ...]:
@@ -86,16 +92,21 @@ def param_specs(model: type[Any], *, exclude: Collection[str] = ()) -> tuple[Par
             for cls, key in ((Ge, "ge"), (Le, "le"), (Gt, "gt"), (Lt, "lt")):
                 if isinstance(m, cls):
                     bounds[key] = float(getattr(m, key))
-        scalar = next((t for t in _SCALARS if info.annotation is t), None)
+        multiple = info.annotation == _STRINGS
+        scalar = str if multiple else next((t for t in _SCALARS if info.annotation is t), None)
         if scalar is None:
             if name in exclude:
                 continue
-            raise TypeError(f"{model.__name__}.{name}: a parameter must be int, float, str or bool")
+            raise TypeError(
+                f"{model.__name__}.{name}: a parameter must be int, float, str, bool or "
+                "tuple[str, ...]"
+            )
         specs.append(
             ParamSpec(
                 name=name,
                 type=scalar,
                 default=info.default,
+                multiple=multiple,
                 description=info.description or "",
                 **bounds,
             )
@@ -105,8 +116,9 @@ def param_specs(model: type[Any], *, exclude: Collection[str] = ()) -> tuple[Par
 
 def make_params(model: type[M], values: Mapping[str, Any] | None, *, what: str) -> M:
     """`model(**values)`, or ValueError in one line when a value is unknown (naming `what`'s
-    parameters), of the wrong type or out of bounds."""
-    given = dict(values or {})
+    parameters), of the wrong type or out of bounds. A list for a tuple parameter is taken
+    as the tuple (front ends hand repeated options and GraphQL lists over as lists)."""
+    given = {k: tuple(v) if isinstance(v, list) else v for k, v in (values or {}).items()}
     pydantic_model: type[Any] = model
     known = set(pydantic_model.__pydantic_fields__)
     unknown = sorted(set(given) - known)
@@ -136,6 +148,8 @@ def validation_message(exc: ValidationError) -> str:
             text = f"must be above {_num(ctx['gt'])}"
         elif kind == "less_than":
             text = f"must be below {_num(ctx['lt'])}"
+        elif kind == "value_error":  # a model's own check: its message says it all
+            text = str(ctx.get("error", e["msg"]))
         elif kind == "unexpected_keyword_argument":
             text = "is not a parameter"
         else:
@@ -261,6 +275,8 @@ class Signal(Generic[P, R]):
         return self.write(driver, result, database=database), result
 
 
-def params_dict(params: Any) -> dict[str, Scalar]:
-    """A parameter model's values as flat properties for its DetectionRun."""
-    return dataclasses.asdict(params)
+def params_dict(params: Any) -> dict[str, Scalar | list[str]]:
+    """A parameter model's values as flat properties for its DetectionRun (a tuple as a list)."""
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(params).items()
+    }

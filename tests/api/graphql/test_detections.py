@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from neo4j import Driver
 
 from cibgraph.api.graphql.detections import FUSION_SPECS
 from cibgraph.api.graphql.schema import schema
 from cibgraph.detection.registry import SIGNALS
+from cibgraph.ingest.base import run_load
+from cibgraph.ingest.coortweet import CooRTweetLoader
 from tests.api.conftest import Gql
 
 
@@ -22,7 +25,11 @@ def test_the_schema_has_every_kind_and_every_parameter() -> None:
     kinds = sdl.split("enum DetectionKind {", 1)[1].split("}", 1)[0].split()
     assert kinds == [s.kind.upper() for s in SIGNALS] + ["NETWORKS"]
     body = sdl.split("input DetectionParams {", 1)[1].split("}", 1)[0]
-    fields = set(re.findall(r"^\s*(\w+): (?:Int|Float|Boolean|String) = null$", body, re.MULTILINE))
+    fields = set(
+        re.findall(
+            r"^\s*(\w+): (?:Int|Float|Boolean|String|\[String!\]) = null$", body, re.MULTILINE
+        )
+    )
     wanted = {_camel(p.name) for s in SIGNALS for p in s.param_specs}
     wanted |= {_camel(p.name) for p in FUSION_SPECS}
     assert fields == wanted
@@ -80,3 +87,17 @@ def test_bad_detection_parameters_get_one_line(seeded: Driver, gql: Gql) -> None
         body = gql(f"mutation {{ startDetection({args}) {{ id }} }}")
         assert body["errors"][0]["message"] == message, args
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_coordination_takes_its_scope(db: Driver, gql: Gql, tmp_path: Path) -> None:
+    fixture = Path(__file__).parents[2] / "detection" / "data" / "coortweet_multi_object.csv"
+    run_load(CooRTweetLoader(), fixture, driver=db, rejects_dir=tmp_path)
+    body = gql(
+        """mutation { startDetection(kind: COORDINATION, params: {timeWindow: 30,
+             minParticipation: 2, objectType: ["url", "media"], perType: true}) {
+             status properties } }"""
+    )
+    assert "errors" not in body, body
+    p = body["data"]["startDetection"]["properties"]
+    # the edges of CooRTweet's rbind of the URL and image-hash groups (tests/detection/test_scope)
+    assert (p["object_types"], p["per_type"], p["edges"]) == (["url", "media"], True, 30)

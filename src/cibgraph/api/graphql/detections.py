@@ -54,7 +54,7 @@ def _params_model() -> type[BaseModel]:
             uses.setdefault(spec.name, []).append((kind, spec))
     fields: dict[str, Any] = {}
     for name, where in uses.items():
-        types = {spec.type for _, spec in where}
+        types: set[Any] = {list[str] if spec.multiple else spec.type for _, spec in where}
         if len(types) > 1:
             raise TypeError(f"parameter {name} has several types: {sorted(map(str, types))}")
         text = " ".join(
