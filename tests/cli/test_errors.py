@@ -56,6 +56,7 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "detect coreply": ["detect", "coreply"],
     "detect comention": ["detect", "comention"],
     "detect hours": ["detect", "hours"],
+    "detect repurposed": ["detect", "repurposed"],
     "detect networks": ["detect", "networks"],
     "log rebuild": ["log", "rebuild"],
     "log status": ["log", "status"],

@@ -40,6 +40,7 @@ def test_the_signals_and_their_types() -> None:
         "coreply",
         "comention",
         "hours",
+        "repurposed",
     )
     assert [t.value for t in detection_types()] == [
         "COORDINATED_WITH",
@@ -54,6 +55,7 @@ def test_the_signals_and_their_types() -> None:
         "CO_REPLY_WITH",
         "CO_MENTION_WITH",
         "OFFICE_HOURS_WITH",
+        "REPURPOSED_WITH",
     ]
     assert signal_for_type("COHORT_WITH") is get_signal("cohorts")
     assert signal_for_type(RelType.AUDIENCE_OVERLAP) is get_signal("control")

@@ -8,7 +8,8 @@ evidence; several of them, or one of each kind, are strong.
 
 The fused weight of a pair of accounts is the sum over signals of `signal weight x strength`.
 Every signal weighs 1 unless `DEFAULT_WEIGHTS` says otherwise: a trace that innocent groups
-leave as well (a night-shift team keeps one office clock, see cibgraph.detection.hours) weighs
+leave as well (a night-shift team keeps one office clock, see cibgraph.detection.hours; two
+people may change phones and hours in the same fortnight, cibgraph.detection.repurposed) weighs
 less than `min_edge`, so it ties two accounts only together with another trace.
 Networks are then found in three steps, each a documented threshold:
 
@@ -78,7 +79,7 @@ SHOWN_OVERLAPS = 3
 
 
 #: Weights other than 1: corroborating traces, never enough alone (each below `min_edge`).
-DEFAULT_WEIGHTS: dict[str, float] = {"hours": 0.5}
+DEFAULT_WEIGHTS: dict[str, float] = {"hours": 0.5, "repurposed": 0.6}
 
 
 def _default_weights() -> dict[str, float]:

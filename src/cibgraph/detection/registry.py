@@ -36,6 +36,7 @@ from cibgraph.detection import (
     hours,
     infrastructure,
     neardup,
+    repurposed,
 )
 from cibgraph.detection.signal import Signal
 from cibgraph.neo4j.schema import RelType
@@ -51,6 +52,7 @@ SIGNALS: tuple[Signal[Any, Any], ...] = (
     coreply.CO_REPLY,
     coreply.CO_MENTION,
     hours.SIGNAL,
+    repurposed.SIGNAL,
 )
 
 _BY_KIND: dict[str, Signal[Any, Any]] = {s.kind: s for s in SIGNALS}
