@@ -36,6 +36,7 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     "query run": ["query", "run", "meta/label_counts"],
     "load share-events": ["load", "share-events", "{demo}/shares/posts.csv"],
     "load coortweet": ["load", "coortweet", "{demo}/shares/posts.csv"],
+    "load qut": ["load", "qut", "{demo}/shares/posts.csv"],
     "load twitter-io": ["load", "twitter-io", "{tmp}/china_082019_1_users_csv_hashed.csv"],
     "load bundle": ["load", "bundle", "{demo}/bundle"],
     "demo load": ["demo", "load", "--out", "{tmp}/demo", "--scale", "0.01"],

@@ -16,6 +16,7 @@ from cibgraph.cli.output import console, err, fail
 from cibgraph.ingest.base import Loader, LoadError, LoadReport, run_load
 from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
+from cibgraph.ingest.qut import QutLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
 from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
@@ -147,6 +148,23 @@ def load_coortweet(
     timestamp_share."""
     try:
         loader = CooRTweetLoader(platform=platform, object_type=object_type)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("qut")
+def load_qut(
+    paths: Paths,
+    platform: Annotated[str, typer.Option(help="Platform of the accounts and posts.")] = "twitter",
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """coordination-network-toolkit CSV: message_id, user_id, username, repost_id, reply_id,
+    message, timestamp, urls (reposts, replies, links and hashtags as share events)."""
+    try:
+        loader = QutLoader(platform=platform)
     except ValueError as exc:
         raise fail(str(exc)) from None
     run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)

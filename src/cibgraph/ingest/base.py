@@ -89,7 +89,8 @@ class Loader(ABC):
         Rows repeated within a batch (the same account in many shares) are written once. A node
         row is compared with the first row of its key; a different row for the same node is
         written after it, as row-by-row writes would. Other rows are flat maps built by one
-        function per kind, so their items in order identify them.
+        function per kind, so their items in order identify them (nested maps and lists, such
+        as a post's properties, by their frozen items).
         """
         by_kind: dict[str, dict[Any, dict[str, Any]]] = {}
         for item in items:
@@ -100,7 +101,10 @@ class Loader(ABC):
                 if first is not row and first != row:
                     of_kind[(row["key"], len(of_kind))] = row
             else:
-                of_kind.setdefault(tuple(row.items()), row)
+                try:
+                    of_kind.setdefault(tuple(row.items()), row)
+                except TypeError:  # a row holding a map or a list (a post's props)
+                    of_kind.setdefault(_frozen(row), row)
         for kind, names in self.queries.items():
             unique = by_kind.get(kind)
             if not unique:
@@ -110,6 +114,15 @@ class Loader(ABC):
                 # Queries that MATCH nodes written earlier count the rows that got through: the
                 # runner fails the batch when a row found no node, so no row ever vanishes.
                 run_in(tx, prepare(self.query(kind, name), {"rows": rows, **params}))
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a row of nested maps and lists, equal when the rows are."""
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return (list, *(_frozen(v) for v in value))
+    return value
 
 
 Progress = Callable[[int], None]

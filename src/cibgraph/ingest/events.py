@@ -107,6 +107,7 @@ class EventLoader(Loader):
     endpoint_kinds: ClassVar[frozenset[str]] = node_kinds
     actor_label: ClassVar[str] = "Account"
     opaque_urls: ClassVar[bool] = False
+    bare_urls: ClassVar[bool] = False  # URLs may come without a scheme (`urls.normalise_url`)
 
     def __init__(self, *, platform: str = "twitter") -> None:
         account_key(platform, "x")  # validates the platform once
@@ -129,7 +130,7 @@ class EventLoader(Loader):
         value = shared.value.strip()
         if shared.type is ObjectType.URL:
             try:
-                url = normalise_url(value)
+                url = normalise_url(value, bare=self.bare_urls)
             except ValueError as exc:
                 if not self.opaque_urls or not value:
                     raise EventError(shared.field, str(exc)) from None

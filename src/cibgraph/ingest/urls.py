@@ -68,6 +68,7 @@ TRACKING_PARAMETERS = frozenset(
 TRACKING_PREFIXES = ("utm_",)
 
 _SAFE = "/:@!$'()*,;~"  # left unescaped in query names and values
+_BARE = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:\d+)?(/|$)", re.ASCII)
 _HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f:.]+", re.ASCII)  # a name, or an IPv6 address
 # The bundled Public Suffix List only: no network access, no cache folder.
 _SUFFIXES = tldextract.TLDExtract(
@@ -99,9 +100,16 @@ def registered_domain(host: str) -> str:
 
 
 @lru_cache(maxsize=65_536)  # shared URLs repeat: most rows of a coordination file are repeats
-def normalise_url(url: str) -> NormalisedUrl:
-    """The canonical form of an http(s) URL (module docstring); `ValueError` if it is not one."""
+def normalise_url(url: str, *, bare: bool = False) -> NormalisedUrl:
+    """The canonical form of an http(s) URL (module docstring); `ValueError` if it is not one.
+
+    `bare` also takes a URL without a scheme (`www.example.com/a`, `youtu.be/123`, as the
+    coordination-network-toolkit's documentation writes them) as `https://`: only when the
+    text before the first `/` looks like a host name with a dot.
+    """
     text = url.strip()
+    if bare and "://" not in text and _BARE.match(text):
+        text = f"https://{text}"
     before = urlsplit(text)
     if before.scheme.lower() not in ("http", "https") or not before.netloc:
         raise ValueError(f"not an http(s) URL: {url[:200]!r}")
