@@ -182,3 +182,36 @@ def test_a_bad_scope_is_one_line(db: Driver, args: list[str], message: str) -> N
     assert out.output.startswith(f"error: {message}"), out.output
     assert out.output.count("\n") == 1
     assert read(db, "MATCH (r:DetectionRun) RETURN count(r) AS n")[0]["n"] == 0
+
+
+def test_export_format_csv_is_coortweets_edge_list(db: Driver, tmp_path: Path) -> None:
+    _load(db, tmp_path)
+    out = CliRunner().invoke(app, ["detect", "coordination", "--per-type", *WINDOW])
+    run = out.output.split()[1]
+    target = tmp_path / "edges.csv"
+    done = CliRunner().invoke(app, ["detect", "export", run, "--format", "csv", "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    with target.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    expected = _expected(list(TYPES.values()))
+    assert [list(r) for r in rows[:1]] == [
+        [
+            "from", "to", "weight", "avg_time_delta", "n_content_id", "n_content_id_y",
+            "edge_symmetry_score", "weight_threshold",
+        ]
+    ]  # fmt: skip
+    assert [
+        ref.Edge(
+            r["from"],
+            r["to"],
+            int(r["weight"]),
+            float(r["avg_time_delta"]),
+            int(r["n_content_id"]),
+            int(r["n_content_id_y"]),
+            float(r["edge_symmetry_score"]),
+            int(r["weight_threshold"]),
+        )
+        for r in rows
+    ] == expected
+    wrong = CliRunner().invoke(app, ["detect", "export", run, "--format", "xlsx"])
+    assert (wrong.exit_code, wrong.output) == (1, "error: unknown format 'xlsx'; known: csv\n")

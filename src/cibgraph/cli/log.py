@@ -63,14 +63,26 @@ EXPORT_COLUMNS = (
 )
 
 
+#: The formats of a run's export (CooRTweet's edge list is the one so far).
+EXPORT_FORMATS = ("csv",)
+
+
 @detect_app.command("export")
 def export_run(
     run: str = typer.Argument(..., help="The coordination run's key."),
     output: Path | None = typer.Option(None, "--output", "-o", help="CSV file (default stdout)."),
     min_weight: int = typer.Option(1, "--min-weight", help="Only edges of at least this weight."),
+    format: str = typer.Option(
+        "csv",
+        "--format",
+        "-f",
+        help="csv: CooRTweet's network columns (generate_coordinated_network's edge list).",
+    ),
 ) -> None:
     """Every edge of a coordination run, from the share log, as CooRTweet's edge list (CSV):
     the edges lighter than the run's write weight too, which the graph does not hold."""
+    if format not in EXPORT_FORMATS:
+        raise fail(f"unknown format {format!r}; known: {', '.join(EXPORT_FORMATS)}")
     path = run_edges_file(run)
     if not path.is_file():
         raise fail(f"no edge file for run {run!r} in {path.parent} (written with each run)")

@@ -58,13 +58,15 @@ class Shared:
 
     `via` says what kind of share a Post object is (`retweet`, `reply`, `quote`, `forward`), so
     that co-retweet and co-reply networks can be told apart; `field` names the column it came
-    from, for rejects.
+    from, for rejects. `platform` is the object's own platform when the format says it (see
+    `EventLoader.object_platform` for when it does not).
     """
 
     type: ObjectType
     value: str
     field: str
     via: ShareKind | None = None
+    platform: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,22 @@ class EventLoader(Loader):
         if name == "load/post_shares":
             return q.bind(actor=self.actor_label, object=kind.partition(":")[2])
         return q.bind(actor=self.actor_label) if q.label_slots else q
+
+    def object_platform(self, shared: Shared, platform: str) -> str:
+        """The platform a post or account object is keyed on, the sharing row being on `platform`.
+
+        The object's own platform when the format names it. Otherwise a post shared by retweet,
+        reply, quote or forward, and a mentioned account, are on the sharer's platform; a post
+        object named by a column (CooRTweet's post objects, a table's posts) is one object
+        whatever platform each row's account is on, so it is keyed on the file's platform
+        (`--platform`): keyed on each row's, a file mixing platforms split it into one object
+        per platform and lost the co-shares across them.
+        """
+        if shared.platform is not None:
+            return account_key(shared.platform, "x")[:-2]  # validated, lower case
+        if shared.type is ObjectType.POST and shared.via is None:
+            return self.platform
+        return platform
 
     def _object(self, shared: Shared, platform: str) -> tuple[str, tuple[Item, ...]]:
         """The object's key and the items it needs besides its share (a URL's domain).
@@ -184,13 +202,14 @@ class EventLoader(Loader):
             )
         shares: list[tuple[str, str]] = []
         for shared in event.shared:
-            key, extra = self._object(shared, platform)
+            where = self.object_platform(shared, platform)
+            key, extra = self._object(shared, where)
             label = shared.type.value
             endpoint: dict[str, Any] = {"key": key}
             if shared.type in (ObjectType.POST, ObjectType.ACCOUNT):
-                endpoint.update(platform=platform, platform_id=key.partition(":")[2])
+                endpoint.update(platform=where, platform_id=key.partition(":")[2])
                 if shared.type is ObjectType.ACCOUNT:
-                    endpoint["hashed"] = is_hashed_id(platform, endpoint["platform_id"])
+                    endpoint["hashed"] = is_hashed_id(where, endpoint["platform_id"])
             share = {
                 "actor_key": actor,
                 "object_key": key,
