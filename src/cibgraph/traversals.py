@@ -259,7 +259,11 @@ class NeighbourhoodRequest:
             labels=tuple(_labels(labels)),
         )
 
-    def params(self) -> dict[str, Any]:
+    def params(
+        self, *, node_props: Sequence[str] | None = None, edge_props: bool = True
+    ) -> dict[str, Any]:
+        """The query's parameters; `node_props` names the node properties to return (None for
+        all; `key` is always returned) and `edge_props` whether to return relationships'."""
         return {
             "key": self.key,
             "label": self.start_label,
@@ -269,6 +273,8 @@ class NeighbourhoodRequest:
             "types": [t.value for t in self.types],
             "rel_filter": relationship_filter(self.types, self.direction),
             "label_filter": label_filter(self.labels),
+            "node_props": None if node_props is None else sorted({"key", *node_props}),
+            "edge_props": edge_props,
         }
 
 

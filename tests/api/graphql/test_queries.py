@@ -79,6 +79,55 @@ def test_neighbourhood_is_a_drawable_graph(seeded: Driver, gql: Gql) -> None:
     assert body["data"]["neighbourhood"]["truncated"] is True
 
 
+HOOD = """query($id: ID!) {
+  neighbourhood(id: $id, depth: 1) {
+    nodes { key __typename ...Named ... on IP { version } }
+    edges { type source target %s }
+  }
+}
+fragment Named on Account { handle createdAt }"""
+
+
+def test_neighbourhood_reads_the_properties_selected(seeded: Driver, settings: Settings) -> None:
+    """Properties the client does not select are not fetched; those it selects are exact."""
+    from tests.api.conftest import execute
+
+    lean, queries = execute(settings, HOOD % "", {"id": A1})
+    assert (lean.errors, queries) == (None, 1)
+    nodes = {n["key"]: n for n in lean.data["neighbourhood"]["nodes"]}
+    assert nodes["twitter:1"] == {
+        "key": "twitter:1",
+        "__typename": "Account",
+        "handle": "alice",
+        "createdAt": "2019-08-01T10:00:00+00:00",
+    }
+    assert nodes["203.0.113.7"] == {"key": "203.0.113.7", "__typename": "IP", "version": 4}
+    full, _ = execute(settings, HOOD.replace("__typename", "__typename properties") % "properties",
+                      {"id": A1})  # fmt: skip
+    assert full.errors is None
+    nodes = {n["key"]: n for n in full.data["neighbourhood"]["nodes"]}
+    assert nodes["twitter:1"]["properties"] == {
+        "key": "twitter:1",
+        "platform": "twitter",
+        "platform_id": "1",
+        "handle": "alice",
+        "name": "Alice Smith",
+        "description": "news fan",
+        "created_at": "2019-08-01T10:00:00+00:00",
+    }
+    used = [e for e in full.data["neighbourhood"]["edges"] if e["type"] == "USED_IP"]
+    assert sorted(e["properties"]["first_seen"] for e in used) == [
+        "2019-08-01T00:00:00+00:00",
+        "2019-08-01T00:00:00+00:00",
+        "2019-08-02T00:00:00+00:00",
+        "2019-08-04T00:00:00+00:00",
+    ]
+    assert {e.get("properties") for e in lean.data["neighbourhood"]["edges"]} == {None}
+    assert sorted((e["type"], e["target"]) for e in lean.data["neighbourhood"]["edges"]) == sorted(
+        (e["type"], e["target"]) for e in full.data["neighbourhood"]["edges"]
+    )
+
+
 def test_shortest_paths(seeded: Driver, gql: Gql) -> None:
     body = gql(
         """query($a: ID!, $b: ID!) {

@@ -19,6 +19,24 @@ from cibgraph.detection.registry import detection_types
 # The relationship types every detection writes (api/network_evidence reads them all).
 _DETECTION_TYPES = [t.value for t in detection_types()]
 
+#: A page of a network's members: labels (() for any), skip, limit, and the member properties
+#: to read (None: all of them).
+MemberPage = tuple[tuple[str, ...], int, int, tuple[str, ...] | None]
+
+
+def member_params(keys: list[str], page: MemberPage, *, with_network: bool = False) -> Row:
+    """The parameters of `api/network_members` for these networks and this page."""
+    labels, skip, limit, props = page
+    return {
+        "networks": keys,
+        "labels": list(labels),
+        "skip": skip,
+        "limit": limit,
+        "props": None if props is None else list(props),
+        "with_network": with_network,
+    }
+
+
 K = TypeVar("K", bound=Hashable)
 A = TypeVar("A", bound=Hashable)
 
@@ -60,8 +78,8 @@ class Loaders:
         self.annotations_of: DataLoader[Ref, list[Row]] = DataLoader(
             self._per_ref("api/entity_annotations")
         )
-        # (network key, (labels, skip, limit)) -> (total, members)
-        self.network_members: DataLoader[tuple[str, tuple[Any, ...]], tuple[int, list[Row]]] = (
+        # (network key, (labels, skip, limit, props)) -> (total, members)
+        self.network_members: DataLoader[tuple[str, MemberPage], tuple[int, list[Row]]] = (
             DataLoader(_grouped(lambda k: k, self._network_members, lambda: (0, [])))
         )
         # (network key, (min_members, limit)) -> ips
@@ -106,14 +124,24 @@ class Loaders:
         return dict(found)
 
     async def _network_members(
-        self, args: tuple[tuple[str, ...], int, int], keys: list[str]
+        self, args: MemberPage, keys: list[str]
     ) -> dict[str, tuple[int, list[Row]]]:
-        labels, skip, limit = args
-        rows = await self.db.read(
-            "api/network_members",
-            {"networks": keys, "labels": list(labels), "skip": skip, "limit": limit},
-        )
+        rows = await self.db.read("api/network_members", member_params(keys, args))
         return {r["network"]: (r["total"], r["members"]) for r in rows}
+
+    async def network_with_members(self, key: str, page: MemberPage) -> Row | None:
+        """A network's properties and a page of its members in one statement; the answer is
+        kept in the loaders (`nodes`, `network_members`) that the members' fields then read."""
+        rows = await self.db.read(
+            "api/network_members", member_params([key], page, with_network=True)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        self.nodes.prime(Ref("Network", key), row["props"])
+        self.network_members.prime((key, page), (row["total"], row["members"]))
+        props: Row = row["props"]
+        return props
 
     async def _network_ips(self, args: tuple[int, int], keys: list[str]) -> dict[str, list[Row]]:
         min_members, limit = args

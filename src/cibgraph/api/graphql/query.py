@@ -12,10 +12,12 @@ import strawberry
 from cibgraph import traversals
 from cibgraph.api.graphql.detections import KindArg
 from cibgraph.api.graphql.errors import BadInput, NotFound
-from cibgraph.api.graphql.ids import Ref, decode_cursor, decode_id
+from cibgraph.api.graphql.ids import Ref, decode_cursor, decode_id, encode_id
+from cibgraph.api.graphql.selection import selected
 from cibgraph.api.graphql.types import (
     ENTITY_LABEL_NAMES,
     IP,
+    NODE_PROPS,
     Case,
     Connection,
     DetectionRun,
@@ -38,6 +40,7 @@ from cibgraph.api.graphql.types import (
     connection,
     entity_label,
     jsonable,
+    network_with_members,
     page_size,
 )
 from cibgraph.detection.registry import get_signal
@@ -151,26 +154,25 @@ def _graph_parts(
     raw_nodes: list[dict[str, Any]], raw_edges: list[dict[str, Any]]
 ) -> tuple[list[Node], list[GraphEdge]]:
     """Nodes the API exposes, and the edges between two of them, with global ids."""
-    from cibgraph.api.graphql.ids import encode_id
-
     nodes: list[Node] = []
-    label_of: dict[str, str] = {}
+    gid_of: dict[str, strawberry.ID] = {}  # each node's global id, worked out once
     for n in raw_nodes:
-        label = entity_label(list(n["labels"]))
+        label = entity_label(n["labels"])
         if label is None:
             continue
-        label_of[n["key"]] = label
-        nodes.append(build_node(label, n["props"]))
+        node = build_node(label, n["props"])
+        gid_of[n["key"]] = strawberry.ID(encode_id(label, n["key"]))
+        nodes.append(node)
     edges = [
         GraphEdge(
             id=e["id"],
             type=e["type"],
-            source=strawberry.ID(encode_id(label_of[e["start"]], e["start"])),
-            target=strawberry.ID(encode_id(label_of[e["end"]], e["end"])),
-            properties=jsonable(e["props"]),
+            source=gid_of[e["start"]],
+            target=gid_of[e["end"]],
+            properties=jsonable(e["props"]) if e["props"] else {},
         )
         for e in raw_edges
-        if e["start"] in label_of and e["end"] in label_of
+        if e["start"] in gid_of and e["end"] in gid_of
     ]
     return nodes, edges
 
@@ -312,7 +314,11 @@ class Query:
             )
         except ValueError as exc:
             raise BadInput(str(exc)) from None
-        rows = await info.context.db.read_heavy("traverse/neighbourhood", request.params())
+        params = request.params(
+            node_props=NODE_PROPS.props_for(selected(info, ("nodes",))),
+            edge_props="properties" in (selected(info, ("edges",)) or ()),
+        )
+        rows = await info.context.db.read_heavy("traverse/neighbourhood", params)
         if not rows or not rows[0]["nodes"]:
             raise NotFound("no node has this id")
         nodes, edges = _graph_parts(rows[0]["nodes"], rows[0]["edges"])
@@ -386,7 +392,7 @@ class Query:
 
     @strawberry.field(description="One network by its global id.")
     async def network(self, info: Info, id: IdArg) -> Network | None:
-        props = await info.context.loaders.nodes.load(decode_id(id, expect={"Network"}))
+        props = await network_with_members(info, decode_id(id, expect={"Network"}).key)
         return None if props is None else Network.from_props(props)
 
     @strawberry.field(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, Self, TypeVar
@@ -12,9 +12,11 @@ import strawberry
 from strawberry.scalars import JSON
 
 from cibgraph.api.graphql.context import Context
+from cibgraph.api.graphql.dataloaders import MemberPage
 from cibgraph.api.graphql.db import Row
 from cibgraph.api.graphql.errors import BadInput
 from cibgraph.api.graphql.ids import Ref, decode_cursor, encode_cursor, encode_id
+from cibgraph.api.graphql.selection import StoredProps, field_arguments, selected
 from cibgraph.neo4j.schema import ENTITY_LABELS, EXPOSED_LABELS, MEMBER_LABELS, NodeLabel
 
 Info = strawberry.Info[Context, None]
@@ -324,16 +326,15 @@ class NetworkMembership:
 @strawberry.type(description="An IP used by several accounts of a network.")
 class NetworkIp:
     ip: IP
-    account_refs: strawberry.Private[list[Ref]]
+    account_rows: strawberry.Private[list[Row]]  # the accounts' properties, from the same query
     users: int = strawberry.field(description="Every account behind it, in or out of the network.")
     access: list[str]
     first_seen: datetime | None
     last_seen: datetime | None
 
     @strawberry.field(description="The network's accounts behind it.")
-    async def accounts(self, info: Info) -> list[Account]:
-        found = await info.context.loaders.nodes.load_many(self.account_refs)
-        return [Account.from_props(p) for p in found if p is not None]
+    def accounts(self) -> list[Account]:
+        return [Account.from_props(p) for p in self.account_rows]
 
 
 @strawberry.type(description="A detection edge between two entities: the evidence for a tie.")
@@ -343,13 +344,20 @@ class Evidence:
     source_ref: strawberry.Private[Ref]
     target_ref: strawberry.Private[Ref]
     properties: JSON
+    # The ends' properties, from the same query (None: fetch them by ref).
+    source_props: strawberry.Private[Row | None] = None
+    target_props: strawberry.Private[Row | None] = None
 
     @strawberry.field
     async def source(self, info: Info) -> Entity | None:
+        if self.source_props is not None:
+            return build_entity(self.source_ref.label, self.source_props)
         return await load_entity(info, self.source_ref)
 
     @strawberry.field
     async def target(self, info: Info) -> Entity | None:
+        if self.target_props is not None:
+            return build_entity(self.target_ref.label, self.target_props)
         return await load_entity(info, self.target_ref)
 
 
@@ -379,10 +387,9 @@ class Network(Annotatable):
         after: str | None = None,
         kinds: list[MemberKind] | None = None,
     ) -> Connection[NetworkMember]:
-        n, skip = page_size(first), decode_cursor(after)
-        labels = tuple(sorted(k.value for k in kinds or []))
-        total, rows = await info.context.loaders.network_members.load((self.key, (labels, skip, n)))
-        return connection(_members(rows), skip=skip, total=total)
+        page = member_page(info, first, after, kinds)
+        total, rows = await info.context.loaders.network_members.load((self.key, page))
+        return connection(_members(rows), skip=page[1], total=total)
 
     @strawberry.field(description="The pages tied to the network.")
     async def pages(self, info: Info) -> list[NetworkMember]:
@@ -393,9 +400,9 @@ class Network(Annotatable):
         return await self._kind(info, "Group")
 
     async def _kind(self, info: Info, label: str) -> list[NetworkMember]:
-        _, rows = await info.context.loaders.network_members.load(
-            (self.key, ((label,), 0, MAX_PAGE_SIZE))
-        )
+        props = NODE_PROPS.props_for(selected(info, ("entity",)))
+        page = ((label,), 0, MAX_PAGE_SIZE, None if props is None else tuple(props))
+        _, rows = await info.context.loaders.network_members.load((self.key, page))
         return _members(rows)
 
     @strawberry.field(description="IPs used by at least `minMembers` of its accounts.")
@@ -410,7 +417,7 @@ class Network(Annotatable):
         return [
             NetworkIp(
                 ip=IP.from_props(r["props"]),
-                account_refs=[Ref("Account", k) for k in r["members"]],
+                account_rows=r["accounts"],
                 users=r["users"],
                 access=sorted(a for a in r["access"] if a),
                 first_seen=r["first_seen"],
@@ -431,6 +438,8 @@ class Network(Annotatable):
                 source_ref=Ref(e["a_label"], e["a"]),
                 target_ref=Ref(e["b_label"], e["b"]),
                 properties=jsonable(e["props"]),
+                source_props=e["a_props"],
+                target_props=e["b_props"],
             )
             for g in groups
             for e in g["edges"]
@@ -601,6 +610,12 @@ _ALIASES = {
 }
 
 
+#: The stored properties a selection of node fields needs (fields of any exposed type).
+NODE_PROPS = StoredProps(
+    TYPES.values(), _ALIASES, {"signal_strengths": ["signals", "signal_strengths"]}
+)
+
+
 def label_of(obj: object) -> str:
     return _LABEL_OF[type(obj)]
 
@@ -673,6 +688,43 @@ def build_entity(labels: str | list[str], props: Row) -> Entity | None:
     names = [labels] if isinstance(labels, str) else labels
     cls = next((ENTITY_TYPES[lab] for lab in names if lab in ENTITY_TYPES), None)
     return None if cls is None else cls.from_props(props)
+
+
+def member_page(
+    info: Info,
+    first: int | None,
+    after: str | None,
+    kinds: list[MemberKind] | None,
+    *,
+    entity: Sequence[str] = ("edges", "node", "entity"),
+) -> MemberPage:
+    """The page of members a `members` field asks for, with the member properties it selects
+    (`entity` is the path from `info`'s field to the members' entity)."""
+    n, skip = page_size(first), decode_cursor(after)
+    labels = tuple(sorted(k.value for k in kinds or []))
+    props = NODE_PROPS.props_for(selected(info, entity))
+    return labels, skip, n, None if props is None else tuple(props)
+
+
+async def network_with_members(info: Info, key: str) -> Row | None:
+    """A network's properties; when the request selects one page of its members, fetched with
+    that page in one statement (which the `members` field then finds in its loader)."""
+    loaders = info.context.loaders
+    selections = field_arguments(info, "members", "Network")
+    if len(selections) != 1:
+        return await loaders.nodes.load(Ref("Network", key))
+    args = selections[0]
+    try:
+        page = member_page(
+            info,
+            args.get("first", DEFAULT_PAGE_SIZE),
+            args.get("after"),
+            [MemberKind(k) for k in args.get("kinds") or []],
+            entity=("members", "edges", "node", "entity"),
+        )
+    except (BadInput, ValueError):  # the members field itself reports it
+        return await loaders.nodes.load(Ref("Network", key))
+    return await loaders.network_with_members(key, page)
 
 
 def _members(rows: list[Row]) -> list[NetworkMember]:

@@ -4,7 +4,8 @@
 // mode: read
 // Each detection edge is stored once (one direction), so matching it outgoing counts it once.
 // $types are the relationship types the detections write (the signal registry's
-// detection_types(), which the API passes).
+// detection_types(), which the API passes). The ends' properties come with each edge, so the
+// API answers `source` and `target` without another query.
 UNWIND $networks AS nk
 MATCH (n:Network {key: nk})
 CALL (n) {
@@ -12,9 +13,11 @@ CALL (n) {
   MATCH (a)-[d]->(b)
   WHERE type(d) IN $types AND (b)-[:IN_NETWORK]->(n)
   WITH type(d) AS signal, a, b, d ORDER BY d.weight DESC, a.key, b.key
-  WITH signal, collect({a_label: labels(a)[0], a: a.key, b_label: labels(b)[0], b: b.key,
-                        weight: d.weight, props: properties(d)})[0..$per_signal] AS edges
+  WITH signal, collect([a, b, d])[0..$per_signal] AS top
   ORDER BY signal
-  RETURN collect({signal: signal, edges: edges}) AS signals
+  RETURN collect({signal: signal, edges: [t IN top |
+    {a_label: labels(t[0])[0], a: t[0].key, b_label: labels(t[1])[0], b: t[1].key,
+     weight: t[2].weight, props: properties(t[2]), a_props: properties(t[0]),
+     b_props: properties(t[1])}]}) AS signals
 }
 RETURN nk AS network, signals

@@ -4,19 +4,21 @@
 // mode: read
 // `members` are the network's accounts behind the IP; `users` counts every account behind it
 // (a VPN exit used by thousands is weak evidence, an address only the network used is strong).
+// `accounts` are those members' properties, so the API answers them without another query.
 UNWIND $networks AS nk
 MATCH (n:Network {key: nk})
 CALL (n) {
   MATCH (a:Account)-[:IN_NETWORK]->(n)
   MATCH (a)-[u:USED_IP]->(ip:IP)
   WITH ip, a, u ORDER BY a.key
-  WITH ip, collect(DISTINCT a.key) AS members, collect(DISTINCT u.access) AS access,
+  WITH ip, collect(DISTINCT a) AS accounts, collect(DISTINCT a.key) AS members, collect(DISTINCT u.access) AS access,
        min(u.first_seen) AS first_seen, max(u.last_seen) AS last_seen
   WHERE size(members) >= $min_members
-  WITH ip, members, access, first_seen, last_seen, COUNT { (:Account)-[:USED_IP]->(ip) } AS users
+  WITH ip, accounts, members, access, first_seen, last_seen, COUNT { (:Account)-[:USED_IP]->(ip) } AS users
   ORDER BY size(members) DESC, users, ip.key
   LIMIT $limit
-  RETURN collect({key: ip.key, props: properties(ip), members: members, access: access,
+  RETURN collect({key: ip.key, props: properties(ip), members: members,
+                  accounts: [a IN accounts | properties(a)], access: access,
                   first_seen: first_seen, last_seen: last_seen, users: users}) AS ips
 }
 RETURN nk AS network, ips
