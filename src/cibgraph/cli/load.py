@@ -18,6 +18,7 @@ from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.qut import QutLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
+from cibgraph.ingest.table import TableLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
 from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
 
@@ -165,6 +166,50 @@ def load_qut(
     message, timestamp, urls (reposts, replies, links and hashtags as share events)."""
     try:
         loader = QutLoader(platform=platform)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("table")
+def load_table(
+    paths: Paths,
+    account: Annotated[str, typer.Option("--account", help="Column of the sharing account's id.")],
+    object_column: Annotated[str, typer.Option("--object", help="Column of the shared object.")],
+    time: Annotated[str, typer.Option("--time", help="Column of the share's time.")],
+    object_type: Annotated[
+        ObjectType, typer.Option(help="What the object column holds.", case_sensitive=False)
+    ] = ObjectType.URL,
+    time_format: Annotated[
+        str | None,
+        typer.Option(
+            help="epoch, epoch_ms, iso or a strptime pattern like '%Y-%m-%d %H:%M:%S' "
+            "(default: epoch seconds or ISO 8601)."
+        ),
+    ] = None,
+    content: Annotated[
+        str | None, typer.Option(help="Column of the sharing post's id (default: a digest).")
+    ] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Column of the post's text (needs --content).")
+    ] = None,
+    platform: Annotated[str, typer.Option(help="Platform of the accounts and posts.")] = "twitter",
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """Any CSV of share events, by naming its account, object and time columns."""
+    try:
+        loader = TableLoader(
+            account=account,
+            object_column=object_column,
+            object_type=object_type,
+            time=time,
+            time_format=time_format,
+            content=content,
+            text=text,
+            platform=platform,
+        )
     except ValueError as exc:
         raise fail(str(exc)) from None
     run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
