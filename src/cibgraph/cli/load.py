@@ -19,6 +19,7 @@ from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.qut import QutLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.table import TableLoader
+from cibgraph.ingest.twarc import TwarcLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
 from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
 
@@ -213,6 +214,17 @@ def load_table(
     except ValueError as exc:
         raise fail(str(exc)) from None
     run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("twarc")
+def load_twarc(
+    paths: Paths,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """Twitter API v2 JSON lines (twarc2): response pages or flattened tweets, one per line."""
+    run_loads(TwarcLoader(), paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
 
 
 @load_app.command("twitter-io")
