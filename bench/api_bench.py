@@ -237,9 +237,35 @@ class DemoApi:
     server_log: Path
 
 
+def process_tree_rss_kib(pid: int) -> int:
+    """The resident memory of a process and of all its descendants, in KiB (Linux): the API's
+    supervisor and its workers."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+            p = int(status.parent.name)
+            children.setdefault(int(fields["PPid"]), []).append(p)
+            rss[p] = int(fields.get("VmRSS", "0 kB").split()[0])
+        except (OSError, KeyError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
 @contextmanager
-def demo_api(workdir: Path | None, *, reuse: bool, keep: bool) -> Iterator[DemoApi]:
-    """Load the demo on the bench instance, detect, serve the API; stop it all afterwards."""
+def demo_api(
+    workdir: Path | None, *, reuse: bool, keep: bool, workers: int = 1
+) -> Iterator[DemoApi]:
+    """Load the demo on the bench instance, detect, serve the API (`workers` processes, through
+    `cibgraph serve`); stop it all afterwards."""
     os.environ.update(ENV)
     env = {**os.environ, **ENV}
     from cibgraph.api.auth import Role, create_key
@@ -277,12 +303,14 @@ def demo_api(workdir: Path | None, *, reuse: bool, keep: bool) -> Iterator[DemoA
 
         server_log = Path(tmp.name) / "api.log"  # the server's warnings stay out of the table
         with server_log.open("wb") as log:
-            api = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "cibgraph.api.app:create_app", "--factory",
-                 "--host", API_HOST, "--port", str(API_PORT), "--log-level", "warning",
-                 "--no-access-log"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+            if workers == 1:
+                cmd = [sys.executable, "-m", "uvicorn", "cibgraph.api.app:create_app",
+                       "--factory", "--host", API_HOST, "--port", str(API_PORT),
+                       "--log-level", "warning", "--no-access-log"]  # fmt: skip
+            else:
+                cmd = [str(Path(sys.executable).parent / "cibgraph"), "serve", "--host", API_HOST,
+                       "--port", str(API_PORT), "--workers", str(workers)]  # fmt: skip
+            api = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         _wait_http(API_URL, api)
         gid, account_key, sample = _state_account(API_URL, key, out / "truth.csv")
         yield DemoApi(key, gid, account_key, sample, api, server_log)
@@ -308,13 +336,14 @@ def main() -> None:
     ap.add_argument("--levels", default="1,8,32", help="Concurrent clients, comma-separated.")
     ap.add_argument("--workdir", type=Path, default=None, help="Demo folder (default: a tmp dir).")
     ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
+    ap.add_argument("--workers", type=int, default=1, help="API worker processes.")
     ap.add_argument(
         "--keep", action="store_true", help="Leave Neo4j and the API running (prints the key)."
     )
     args = ap.parse_args()
     env = {**os.environ, **ENV}
 
-    with demo_api(args.workdir, reuse=args.reuse, keep=args.keep) as demo:
+    with demo_api(args.workdir, reuse=args.reuse, keep=args.keep, workers=args.workers) as demo:
         key, gid, sample = demo.key, demo.gid, demo.sample
         first = sample["networkOf"][0]
         hood = _post(API_URL, key, NEIGHBOURHOOD, {"id": gid})["neighbourhood"]
@@ -364,7 +393,8 @@ def main() -> None:
         masked = sum(line.startswith("request ") for line in logged)  # api/graphql/errors.py
         print(f"\nthe API logged {masked} masked errors (e.g. Cypher timeouts)")
         one, five, _ = os.getloadavg()
-        print(f"\n{os.cpu_count()} cores; load average {one:.1f} / {five:.1f}; one uvicorn worker")
+        print(f"\n{os.cpu_count()} cores; load average {one:.1f} / {five:.1f}; "
+              f"{args.workers} API worker(s)")  # fmt: skip
 
 
 if __name__ == "__main__":

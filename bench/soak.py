@@ -10,9 +10,17 @@ for `--minutes` (default 10), each picking at random, with a fixed seed, one of:
 - `neighbourhood`: the 2-hop neighbourhood (limit 200) of a state account.
 
 It prints requests and errors by kind (HTTP status, GraphQL error code, transport error),
-p50/p95 per kind, and the API process's resident memory (VmRSS) after the warm-up and at the end.
+p50/p95 per kind, and the API's resident memory (VmRSS of the server and all its workers) after
+the warm-up and at the end.
 
-Usage: .venv/bin/python bench/soak.py [--minutes 10] [--clients 32] [--seed 1]
+The API runs `--workers` processes (default: one per core, as `cibgraph serve` does). A heavy
+traversal refused under overload is a fast 503 with Retry-After, by design; with `--retry` a
+client honours it once (waits the advised delay, sends the request again), and the report gives
+both the raw count of 503s and the errors left after the retries. A retried request's latency
+includes the wait.
+
+Usage: .venv/bin/python bench/soak.py [--minutes 10] [--clients 32] [--seed 1] [--workers N]
+       [--retry]
 """
 
 from __future__ import annotations
@@ -30,7 +38,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import API_URL, NEIGHBOURHOOD, NETWORK_OF, _post, demo_api
+from bench.api_bench import (
+    API_URL,
+    NEIGHBOURHOOD,
+    NETWORK_OF,
+    _post,
+    demo_api,
+    process_tree_rss_kib,
+)
 
 NETWORK = """
 query Network($id: ID!) {
@@ -50,23 +65,17 @@ query Search($text: String!) {
 WORDS = ("hong", "kong", "news", "truth", "daily", "china", "love", "fan", "peace", "world")
 
 
-def rss_kib(pid: int) -> int:
-    """The resident memory of a process, in KiB (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for pid {pid}")
-
-
 async def soak(
     key: str, requests: dict[str, tuple[str, list[dict[str, Any]]]], *, clients: int,
-    seconds: float, seed: int,
+    seconds: float, seed: int, retry: bool = False, refused: Counter[str] | None = None,
 ) -> tuple[dict[str, list[float]], Counter[str], float]:  # fmt: skip
+    """Run the clients; `refused` counts, by kind, every 503 seen (retried or not)."""
     import httpx
 
     headers = {"Authorization": f"Bearer {key}"}
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: Counter[str] = Counter()
+    seen: Counter[str] = Counter() if refused is None else refused
     kinds = sorted(requests)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=API_URL, limits=limits, timeout=60.0) as http:
@@ -81,6 +90,15 @@ async def soak(
                 t = time.perf_counter()
                 try:
                     resp = await http.post("/graphql", json=body, headers=headers)
+                    if resp.status_code == 503:
+                        seen[kind] += 1
+                    advised = resp.headers.get("retry-after", "")
+                    if retry and resp.status_code == 503 and advised.isdigit():
+                        await asyncio.sleep(int(advised))
+                        seen[f"{kind} retried"] += 1
+                        resp = await http.post("/graphql", json=body, headers=headers)
+                        if resp.status_code == 503:
+                            seen[kind] += 1
                 except httpx.HTTPError as exc:
                     errors[f"{kind}: {type(exc).__name__}"] += 1
                     continue
@@ -108,9 +126,11 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=20.0, help="Seconds before RSS is read.")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="API processes.")
+    ap.add_argument("--retry", action="store_true", help="Honour Retry-After once.")
     args = ap.parse_args()
 
-    with demo_api(args.workdir, reuse=args.reuse, keep=False) as demo:
+    with demo_api(args.workdir, reuse=args.reuse, keep=False, workers=args.workers) as demo:
         networks = [m["network"]["id"] for m in demo.sample["networkOf"]]
         accounts = [{"id": demo.gid}]
         requests = {
@@ -122,12 +142,13 @@ def main() -> None:
         for query, choices in requests.values():  # every kind answers before the soak
             _post(API_URL, demo.key, query, choices[0])
         asyncio.run(soak(demo.key, requests, clients=args.clients, seconds=args.warmup, seed=0))
-        rss_start = rss_kib(demo.api.pid)
+        rss_start = process_tree_rss_kib(demo.api.pid)
+        refused: Counter[str] = Counter()
         latencies, errors, wall = asyncio.run(
             soak(demo.key, requests, clients=args.clients, seconds=args.minutes * 60,
-                 seed=args.seed)
+                 seed=args.seed, retry=args.retry, refused=refused)
         )  # fmt: skip
-        rss_end = rss_kib(demo.api.pid)
+        rss_end = process_tree_rss_kib(demo.api.pid)
 
         total = sum(len(v) for v in latencies.values()) + sum(errors.values())
         print(f"\n{args.clients} clients for {wall:.0f} s: {total} requests, "
@@ -140,11 +161,16 @@ def main() -> None:
             print(f"{kind:15} {len(ms):>7} {p50:>8.1f} {p95:>8.1f}")
         for what, n in errors.most_common():
             print(f"  error {what}: {n}")
+        raw = sum(n for k, n in refused.items() if not k.endswith(" retried"))
+        retried = sum(n for k, n in refused.items() if k.endswith(" retried"))
+        print(f"503 answers seen: {raw} ({dict(refused)}); retries after Retry-After: "
+              f"{retried} ({'on' if args.retry else 'off'})")  # fmt: skip
         growth = (rss_end - rss_start) / rss_start * 100
         print(f"API RSS: {rss_start / 1024:.1f} MiB after warm-up, {rss_end / 1024:.1f} MiB at "
               f"the end ({growth:+.1f}%)")  # fmt: skip
         one, five, fifteen = os.getloadavg()
-        print(f"{os.cpu_count()} cores; load average {one:.1f} / {five:.1f} / {fifteen:.1f}")
+        print(f"{os.cpu_count()} cores; load average {one:.1f} / {five:.1f} / {fifteen:.1f}; "
+              f"{args.workers} API worker(s)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = SecretStr("cibgraph-local")
     neo4j_database: str = "neo4j"
 
+    # The API server (`cibgraph serve`): worker processes (0: one per core) and the Bolt
+    # connections they may hold in all, shared out between them (each worker has its own pool).
+    api_workers: int = Field(default=0, ge=0, le=64)
+    api_connections: int = Field(default=64, ge=1, le=1_000)
+
     # The project-managed local server (`cibgraph neo4j ...`).
     cibgraph_home: Path = Field(
         default_factory=_default_home,
@@ -51,6 +56,14 @@ class Settings(BaseSettings):
                 "set CIBGRAPH_DATA_DIR (a checkout's tests default to ../shared/data)"
             )
         return self.cibgraph_data_dir
+
+    def workers(self) -> int:
+        """The API's worker processes: `api_workers`, or one per core when it is 0."""
+        return self.api_workers or os.cpu_count() or 1
+
+    def pool_size(self) -> int:
+        """Each API worker's Bolt connection pool: its share of `api_connections` (at least 8)."""
+        return max(8, self.api_connections // self.workers())
 
     @property
     def bolt_port(self) -> int:

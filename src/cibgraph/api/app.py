@@ -162,7 +162,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Schema migration is synchronous and runs once, before the first request.
         await asyncio.to_thread(apply_schema, get_driver(s), database=s.neo4j_database)
-        driver = open_async_driver(s)
+        driver = open_async_driver(s, pool_size=s.pool_size())
         app.state.driver = driver
         app.state.keys = KeyChecker(driver, database=s.neo4j_database)
         app.state.gate = HeavyGate(heavy_concurrency, wait=heavy_wait)

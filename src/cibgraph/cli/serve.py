@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from neo4j.exceptions import ServiceUnavailable
 from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import err
+from cibgraph.neo4j.schema import apply_schema
 from cibgraph.settings import get_settings
 
 
@@ -21,8 +23,21 @@ def serve(
     wait: Annotated[
         float, typer.Option("--wait", min=0.0, help="Seconds to wait for Neo4j to answer.")
     ] = 60.0,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="API worker processes (default: API_WORKERS, or one per core).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz)."""
+    """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz).
+
+    Each worker process has its own driver (its share of API_CONNECTIONS Bolt connections)
+    and its own limit on heavy traversals; API keys live in Neo4j, so any worker checks any key.
+    """
     # Neo4j is checked before the server starts, so a wrong password, a missing database or a
     # server that never comes up is one line here rather than a traceback from the app's start.
     deadline = time.monotonic() + wait
@@ -40,6 +55,19 @@ def serve(
             except ServiceUnavailable:
                 if time.monotonic() >= deadline:
                     raise
+    settings = get_settings()
+    n = workers or settings.workers()
+    # The workers read their number (and so their pool's share) from the environment.
+    os.environ["API_WORKERS"] = str(n)
+    get_settings.cache_clear()
+    if n > 1:  # once here, so that the workers' own start-up finds the schema in place
+        apply_schema(connect(), database=settings.neo4j_database)
     import uvicorn
 
-    uvicorn.run("cibgraph.api.app:create_app", factory=True, host=host, port=port)
+    uvicorn.run(
+        "cibgraph.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=n if n > 1 else None,
+    )

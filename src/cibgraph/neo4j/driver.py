@@ -30,10 +30,18 @@ def get_driver(settings: Settings | None = None) -> Driver:
     return _driver
 
 
-def open_async_driver(settings: Settings) -> AsyncDriver:
-    """The API's driver: one per process, opened in the app's lifespan."""
+def open_async_driver(settings: Settings, *, pool_size: int | None = None) -> AsyncDriver:
+    """The API's driver: one per process, opened in the app's lifespan (`pool_size`: at most
+    that many connections; default the driver's)."""
+    if pool_size is None:
+        return AsyncGraphDatabase.driver(
+            settings.neo4j_uri, auth=_auth(settings), user_agent="cibgraph-api"
+        )
     return AsyncGraphDatabase.driver(
-        settings.neo4j_uri, auth=_auth(settings), user_agent="cibgraph-api"
+        settings.neo4j_uri,
+        auth=_auth(settings),
+        user_agent="cibgraph-api",
+        max_connection_pool_size=pool_size,
     )
 
 

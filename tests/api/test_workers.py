@@ -1,0 +1,93 @@
+"""`cibgraph serve --workers N`: several API processes behind one port, keys checked by each."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from neo4j import Driver
+
+from cibgraph.settings import Settings
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of a process's children (Linux)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
+            if int(fields["PPid"]) == pid:
+                found.append((status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, KeyError, ValueError):
+            continue
+    return found
+
+
+def test_serve_with_two_workers_answers(
+    db: Driver, settings: Settings, keys: dict[str, str]
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    cli = str(Path(sys.executable).parent / "cibgraph")
+    proc = subprocess.Popen(
+        [cli, "serve", "--workers", "2", "--port", str(port), "--wait", "10"],
+        env={**os.environ, "API_CONNECTIONS": "16"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        health = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                health = httpx.get(f"{url}/healthz", timeout=2.0)
+                if health.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        assert health is not None and health.status_code == 200, proc.stderr
+        assert health.json() == {"status": "ok", "neo4j": True}
+        workers = [c for c in _children(proc.pid) if "spawn_main" in c]
+        assert len(workers) == 2, _children(proc.pid)
+        # Every worker checks keys against the graph: a stream of requests on fresh connections
+        # (spread over both workers by the kernel) is answered for a good key, refused for a bad.
+        for _ in range(12):
+            ok = httpx.post(
+                f"{url}/graphql",
+                json={"query": "{ viewer { name role } }"},
+                headers={"Authorization": f"Bearer {keys['reader']}"},
+            )
+            assert ok.status_code == 200
+            assert ok.json() == {"data": {"viewer": {"name": "reader-1", "role": "reader"}}}
+        bad = httpx.post(
+            f"{url}/graphql",
+            json={"query": "{ viewer { name } }"},
+            headers={"Authorization": "Bearer cib_0000000000000000_" + "x" * 43},
+        )
+        assert bad.status_code == 401
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_each_worker_gets_its_share_of_the_connections() -> None:
+    assert Settings(api_workers=2, api_connections=64).pool_size() == 32
+    assert Settings(api_workers=3, api_connections=64).pool_size() == 21
+    assert Settings(api_workers=16, api_connections=64).pool_size() == 8  # never below 8
+    assert Settings(api_workers=0).workers() == (os.cpu_count() or 1)
