@@ -104,8 +104,9 @@ class CoordinationParams:
     )
     engine: str = Field(
         default="duckdb",
-        pattern=r"^duckdb$",
-        description="Where the network is computed: duckdb (in process, the only engine so far).",
+        pattern=r"^(duckdb|spark)$",
+        description="Where the network is computed: duckdb (in process) or spark (pyspark; "
+        "CIBGRAPH_SPARK_MASTER, local[N] by default).",
     )
     # The scope: which share events a run reads (default: every one in the graph).
     object_type: tuple[str, ...] = Field(

@@ -2,7 +2,8 @@
 
 The statements below are CooRTweet 2.1's definition (cibgraph.detection.coordination's
 docstring), written once in plain SQL behind a small engine interface (`SqlEngine`, `$name`
-parameters) so that another engine can run them; DuckDB is the only one so far:
+parameters) so that another engine can run them (DuckDB here, Apache Spark in
+cibgraph.detection.spark_engine):
 
 1. `ev`: the log's distinct share events of accounts, in the run's scope (object kinds, one
    loaded file, a campaign's accounts), one copy per object space (`sp`: 0, or one per kind
@@ -51,7 +52,7 @@ import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
 
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")  # spark: cibgraph.detection.spark_engine
 SLICE_EVENTS = 2_000_000  # events paired per time slice (whole days; a busier day is alone)
 DAY_MS = 86_400_000
 
@@ -154,7 +155,7 @@ _HISTOGRAM = "SELECT weight, count(*) AS n FROM agg GROUP BY weight ORDER BY wei
 
 _EDGES = """
 SELECT account, other, weight,
-       delay_ms / (weight * 1000.0) AS avg_time_delta,
+       CAST(delay_ms AS DOUBLE) / (weight * 1000) AS avg_time_delta,
        n1 AS n_content_id, n2 AS n_content_id_y,
        CAST(CASE WHEN n1 < n2 THEN n1 ELSE n2 END AS DOUBLE)
          / CAST(CASE WHEN n1 < n2 THEN n2 ELSE n1 END AS DOUBLE) AS edge_symmetry_score,
@@ -245,28 +246,28 @@ class DuckDBEngine:
         table = pa.Table.from_arrays(
             [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
         )
-        view = f"{_ident(name)}_arrow"
+        view = f"{ident(name)}_arrow"
         self.con.register(view, table)
         self.con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {view}")  # noqa: S608 - our names
         self.con.unregister(view)
 
     def create(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
-        self.con.execute(f"CREATE TEMP TABLE {_ident(name)} AS {sql}", _used(sql, params))
+        self.con.execute(f"CREATE TEMP TABLE {ident(name)} AS {sql}", used_params(sql, params))
 
     def append(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
-        self.con.execute(f"INSERT INTO {_ident(name)} {sql}", _used(sql, params))
+        self.con.execute(f"INSERT INTO {ident(name)} {sql}", used_params(sql, params))
 
     def rows(self, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, _used(sql, params)).fetchall()
+        return self.con.execute(sql, used_params(sql, params)).fetchall()
 
     def to_parquet(self, sql: str, params: Mapping[str, Any], path: Path) -> None:
-        reader: Any = self.con.sql(sql, params=_used(sql, params)).to_arrow_reader(100_000)
+        reader: Any = self.con.sql(sql, params=used_params(sql, params)).to_arrow_reader(100_000)
         with pq.ParquetWriter(path, EDGE_SCHEMA) as out:
             for batch in reader:
                 out.write_batch(batch.cast(EDGE_SCHEMA))
 
     def stream(self, sql: str, params: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
-        result = self.con.execute(sql, _used(sql, params))
+        result = self.con.execute(sql, used_params(sql, params))
         while chunk := result.fetchmany(50_000):
             yield from chunk
 
@@ -278,14 +279,14 @@ class DuckDBEngine:
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
-def _ident(name: str) -> str:
+def ident(name: str) -> str:
     """A table name of ours (the statements' own names only)."""
     if not _IDENT.match(name):
         raise ValueError(f"not a table name: {name!r}")
     return name
 
 
-def _used(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters a statement uses (both engines refuse unused ones)."""
     names = set(re.findall(r"\$(\w+)", sql))
     return {k: v for k, v in params.items() if k in names}
@@ -295,6 +296,10 @@ def open_engine(name: str) -> SqlEngine:
     """A new engine session of this name (see ENGINES)."""
     if name == "duckdb":
         return DuckDBEngine()
+    if name == "spark":  # pyspark and a JVM only when asked for
+        from cibgraph.detection.spark_engine import SparkEngine
+
+        return SparkEngine()
     raise ValueError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
 
 
