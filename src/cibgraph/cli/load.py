@@ -19,6 +19,7 @@ from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.qut import QutLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.table import TableLoader
+from cibgraph.ingest.telegram import TelegramLoader
 from cibgraph.ingest.twarc import TwarcLoader
 from cibgraph.ingest.twitter_io import TwitterIOLoader
 from cibgraph.ingest.writing import LOAD_SWITCH_INTERVAL
@@ -225,6 +226,19 @@ def load_twarc(
 ) -> None:
     """Twitter API v2 JSON lines (twarc2): response pages or flattened tweets, one per line."""
     run_loads(TwarcLoader(), paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+
+
+@load_app.command("telegram")
+def load_telegram(
+    paths: Paths,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """Telegram Desktop JSON exports (result.json): messages, forwards, links, hashtags."""
+    run_loads(
+        TelegramLoader(), paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size
+    )
 
 
 @load_app.command("twitter-io")

@@ -132,6 +132,24 @@ def open_text(path: Path) -> Iterator[TextIO]:
         raise LoadError(f"{path}: not UTF-8 ({exc.reason}); nothing more was read") from None
 
 
+@contextmanager
+def open_bytes(path: Path) -> Iterator[IO[bytes]]:
+    """Open a plain, `.gz` or `.zip` file's data as bytes (for streaming parsers such as ijson).
+
+    A UTF-8 byte order mark at the start is skipped.
+    """
+    try:
+        with _open_bytes(path) as data:
+            peek = getattr(data, "peek", None)  # files, gzip and zip members all have one
+            if peek is not None and peek(3)[:3] == codecs.BOM_UTF8:
+                data.read(3)
+            yield data
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise LoadError(f"{path}: not a readable gzip file ({exc})") from None
+    except zipfile.BadZipFile as exc:
+        raise LoadError(f"{path}: a damaged zip file ({exc})") from None
+
+
 def data_name(path: Path) -> str:
     """The file's name without compression and format suffixes (`a_users.csv.gz` → `a_users`)."""
     name = path.name
