@@ -50,6 +50,7 @@ NEO4J_COMMANDS: dict[str, list[str]] = {
     ],
     "load twarc": ["load", "twarc", "{demo}/shares/posts.csv"],
     "load telegram": ["load", "telegram", "{demo}/shares/posts.csv"],
+    "load crowdtangle": ["load", "crowdtangle", "{demo}/shares/posts.csv"],
     "load twitter-io": ["load", "twitter-io", "{tmp}/china_082019_1_users_csv_hashed.csv"],
     "load bundle": ["load", "bundle", "{demo}/bundle"],
     "demo load": ["demo", "load", "--out", "{tmp}/demo", "--scale", "0.01"],

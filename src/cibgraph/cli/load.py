@@ -16,6 +16,7 @@ from cibgraph.cli.output import console, err, fail
 from cibgraph.ingest.base import Loader, LoadError, LoadReport, run_load
 from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
+from cibgraph.ingest.crowdtangle import CrowdTangleLoader
 from cibgraph.ingest.qut import QutLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 from cibgraph.ingest.table import TableLoader
@@ -239,6 +240,25 @@ def load_telegram(
     run_loads(
         TelegramLoader(), paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size
     )
+
+
+@load_app.command("crowdtangle")
+def load_crowdtangle(
+    paths: Paths,
+    platform: Annotated[
+        str | None,
+        typer.Option(help="Platform (default: facebook; instagram for an Account export)."),
+    ] = None,
+    dry_run: DryRun = False,
+    rejects_dir: RejectsDir = Path("rejects"),
+    batch_size: BatchSize = 10_000,
+) -> None:
+    """CrowdTangle historical-data CSV exports: Facebook pages or groups, Instagram accounts."""
+    try:
+        loader = CrowdTangleLoader(platform=platform)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
 
 
 @load_app.command("twitter-io")

@@ -107,7 +107,7 @@ class EventLoader(Loader):
         {"actor", *(f"object:{t.value}" for t in ObjectType)}
     )
     endpoint_kinds: ClassVar[frozenset[str]] = node_kinds
-    actor_label: ClassVar[str] = "Account"
+    actor_label: str = "Account"  # a loader whose files differ (CrowdTangle) sets it per file
     opaque_urls: ClassVar[bool] = False
     bare_urls: ClassVar[bool] = False  # URLs may come without a scheme (`urls.normalise_url`)
 
