@@ -67,7 +67,8 @@ def share_rows(loader: Any, items: Iterable[Any]) -> Iterator[ShareRow]:
     `share:<Label>` (format loaders: actor_key, object_key, content_id, at_ms, via; the actor's
     label is the loader's `actor_label`), `share` (share-events files: account_key, object_key,
     content_id, at_ms; the object's label is the loader's `object_type`) and `tweet`
-    (information-operation archives: the tweet's hashtags, URLs and retweeted post).
+    (information-operation archives: the tweet's hashtags, URLs, the post it retweets, replies
+    to or quotes, and the accounts it mentions).
     """
     for item in items:
         kind, row = item.kind, item.row
@@ -100,7 +101,11 @@ def share_rows(loader: Any, items: Iterable[Any]) -> Iterator[ShareRow]:
             for link in row["urls"]:
                 yield (account, "Account", link["url"], "Url", content, at, None)
             for rt in row["retweets"]:
-                yield (account, "Account", rt["post_key"], "Post", content, at, None)
+                yield (account, "Account", rt["post_key"], "Post", content, at, "retweet")
+            for post in row["posts"]:
+                yield (account, "Account", post["post_key"], "Post", content, at, post["via"])
+            for user in row["mention_shares"]:
+                yield (account, "Account", user["key"], "Account", content, at, None)
 
 
 def log_dir(settings: Settings | None = None, database: str | None = None) -> Path:

@@ -43,7 +43,8 @@ def _tweet(post: str, author: str, **lists: list[object]) -> dict[str, object]:
         "client": None,
         "props": {"platform": "twitter", "platform_id": post},
     }
-    for name in ("hashtags", "urls", "retweets", "retweeted", "replied_to", "mentioned"):
+    names = ("hashtags", "urls", "retweets", "posts", "mention_shares", "retweeted")
+    for name in (*names, "replied_to", "mentioned"):
         row[name] = lists.get(name, [])
     return row
 
@@ -51,10 +52,13 @@ def _tweet(post: str, author: str, **lists: list[object]) -> dict[str, object]:
 def test_twitter_tweet_queries_count_each_row_they_are_sent(db: Driver) -> None:
     mention = {"key": "twitter:9", "platform_id": "9", "hashed": False}
     tweets = [
-        _tweet("100", "1", hashtags=["a"], mentioned=[mention]),
-        _tweet("100", "1", hashtags=["a"], mentioned=[mention]),  # a repeated tweet id
+        _tweet("100", "1", hashtags=["a"], mentioned=[mention], mention_shares=[mention]),
+        # a repeated tweet id
+        _tweet("100", "1", hashtags=["a"], mentioned=[mention], mention_shares=[mention]),
         _tweet("101", "1", urls=[{"url": "https://x.example/a", "domain": "x.example"}]),
-        _tweet("102", "2"),
+        _tweet(
+            "102", "2", posts=[{"post_key": "twitter:100", "platform_id": "100", "via": "reply"}]
+        ),
     ]
     with db.session() as session:
         session.execute_write(
@@ -66,7 +70,7 @@ def test_twitter_tweet_queries_count_each_row_they_are_sent(db: Driver) -> None:
         "MATCH ()-[s:SHARED]->() WITH posts, count(s) AS shares "
         "MATCH ()-[m:MENTIONED]->() RETURN posts, shares, sum(m.count) AS mentions",
     )[0]
-    assert (counts["posts"], counts["shares"], counts["mentions"]) == (3, 2, 1)
+    assert (counts["posts"], counts["shares"], counts["mentions"]) == (3, 4, 1)
     # A tweet row whose Post and author were never written is a lost row, not a silent one.
     call = prepare("load/twitter_interactions", {"rows": [_tweet("999", "8")], **PARAMS})
     with db.session() as session, pytest.raises(RowsLostError, match="1 of 1 rows"):

@@ -285,7 +285,7 @@ EXPECTED_TWEET_GRAPH = {
     "ATTRIBUTED_TO": 3,
     "ON_DOMAIN": 2,
     "POSTED": 6,
-    "SHARED": 7,
+    "SHARED": 14,
     "MENTIONED": 4,
     "MENTIONED.count": 6,
     "REPLIED_TO": 2,
@@ -313,7 +313,7 @@ EXPECTED_INTERACTIONS = [
 SHARES = """
 MATCH (a:Account)-[s:SHARED]->(o)
 RETURN a.platform_id AS account, labels(o)[0] AS label, o.key AS object, s.content_id AS tweet,
-       s.at AS at
+       s.via AS via, s.at AS at
 ORDER BY account, tweet, label, object
 """
 
@@ -322,14 +322,23 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+# Every tweet's share events: hashtags, URLs (normalised), the post it retweets, replies to or
+# quotes, and the accounts it mentions (a retweet's mentions are the original's: none).
 EXPECTED_SHARES = [
-    (ALICE, "Hashtag", "hk", "9001", at("2019-07-14 13:05")),
-    (ALICE, "Hashtag", "hongkong", "9001", at("2019-07-14 13:05")),
-    (ALICE, "Url", "http://news.example.org/b?x=1", "9001", at("2019-07-14 13:05")),
-    (ALICE, "Url", "https://www.example.com/a", "9001", at("2019-07-14 13:05")),
-    (ALICE, "Post", "twitter:8001", "9002", at("2019-07-14 14:00")),
-    (HASHED, "Hashtag", "hongkong", "9003", at("2019-07-15 00:00")),
-    (HASHED, "Post", "twitter:9001", "9004", at("2019-07-15 01:00")),
+    (ALICE, "Account", f"twitter:{ORIGINAL}", "9001", None, at("2019-07-14 13:05")),
+    (ALICE, "Account", f"twitter:{MENTIONED_HASH}", "9001", None, at("2019-07-14 13:05")),
+    (ALICE, "Hashtag", "hk", "9001", None, at("2019-07-14 13:05")),
+    (ALICE, "Hashtag", "hongkong", "9001", None, at("2019-07-14 13:05")),
+    (ALICE, "Url", "https://example.com/a", "9001", None, at("2019-07-14 13:05")),
+    (ALICE, "Url", "https://news.example.org/b?x=1", "9001", None, at("2019-07-14 13:05")),
+    (ALICE, "Post", "twitter:8001", "9002", "retweet", at("2019-07-14 14:00")),
+    (ALICE, "Account", f"twitter:{ORIGINAL}", "9005", None, at("2019-07-16 08:30")),
+    (ALICE, "Post", "twitter:8001", "9005", "reply", at("2019-07-16 08:30")),
+    (ORIGINAL, "Account", f"twitter:{ALICE}", "8001", None, at("2019-07-13 09:00")),
+    (HASHED, "Account", f"twitter:{ALICE}", "9003", None, at("2019-07-15 00:00")),
+    (HASHED, "Hashtag", "hongkong", "9003", None, at("2019-07-15 00:00")),
+    (HASHED, "Post", "twitter:9001", "9003", "reply", at("2019-07-15 00:00")),
+    (HASHED, "Post", "twitter:9001", "9004", "retweet", at("2019-07-15 01:00")),
 ]
 
 
@@ -361,7 +370,7 @@ def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) 
 def assert_tweet_graph(db: Driver) -> None:
     assert graph_counts(db) == EXPECTED_TWEET_GRAPH
     assert [tuple(r.values()) for r in read(db, INTERACTIONS)] == EXPECTED_INTERACTIONS
-    shares = [(*tuple(r.values())[:4], r["at"].to_native()) for r in read(db, SHARES)]
+    shares = [(*tuple(r.values())[:5], r["at"].to_native()) for r in read(db, SHARES)]
     assert shares == EXPECTED_SHARES
 
 
@@ -435,7 +444,22 @@ def test_synthetic_tweets_load_exactly_and_idempotently(
     assert (by_id["9002"]["client"], by_id["9002"]["rt"]) == ("TweetDeck", True)
     assert (by_id["9003"]["text"], by_id["9003"]["lat"]) == (None, 22.3)
     domains = read(db, "MATCH (u:Url)-[:ON_DOMAIN]->(d:Domain) RETURN d.key AS d ORDER BY d")
-    assert [r["d"] for r in domains] == ["example.com", "news.example.org"]
+    assert [r["d"] for r in domains] == ["example.com", "example.org"]  # registered domains
+    originals = read(
+        db, "MATCH (u:Url) RETURN u.key AS url, u.original_url AS original ORDER BY url"
+    )
+    assert [(r["url"], r["original"]) for r in originals] == [
+        ("https://example.com/a", "https://www.example.com/a"),
+        ("https://news.example.org/b?x=1", "http://news.example.org/b?x=1"),
+    ]
+    # the report tallies the share events per object type (9001's repeated row: repeats)
+    assert {k: (t.events, t.repeats) for k, t in report.shares.items()} == {
+        "hashtag": (5, 2),
+        "mention": (7, 2),
+        "reply": (2, 0),
+        "retweet": (2, 0),
+        "url": (4, 2),
+    }
 
     again = run_load(loader, path, driver=db, rejects_dir=tmp_path, batch_size=batch_size)
     assert again.rows_loaded == 7
@@ -598,3 +622,46 @@ def test_cli_dry_run_writes_nothing_and_rejects_exit_2(db: Driver, tmp_path: Pat
         "RETURN c.key AS c, count(a) AS n ORDER BY c",
     )
     assert [tuple(r.values()) for r in campaigns] == [("hk_cli", 4), ("hk_test_1", 3)]
+
+
+def test_a_tweets_file_is_coordination_input_for_every_share_type(
+    db: Driver, tmp_path: Path
+) -> None:
+    from cibgraph.detection.coordination import CoordinationParams, compute_from_log
+    from cibgraph.sharelog import ShareLog
+
+    rows = []
+    for i, target in enumerate(("8001", "9001")):  # Alice and the hashed account, 10 s apart
+        for n, user in enumerate((ALICE, HASHED)):
+            rows.append(
+                tweet(
+                    f"70{i}{n}",
+                    user,
+                    f"2019-07-20 1{i}:00:{10 * n:02d}",
+                    in_reply_to_tweetid=target,
+                    quoted_tweet_tweetid="8001",  # the reply to 8001 quotes it too: one share
+                    user_mentions=f"['{ORIGINAL}']",
+                    urls="['https://www.example.com/a?utm_source=x', 'http://example.com/a']",
+                )
+            )
+    path = write_csv(tmp_path / "hk_test_1_tweets_csv_hashed.csv", TWEET_COLUMNS, rows)
+    report = run_load(TwitterIOLoader(), path, driver=db, rejects_dir=tmp_path)
+    assert {k: (t.events, t.repeats) for k, t in report.shares.items()} == {
+        "mention": (4, 0),
+        "quote": (2, 0),  # the replies to 9001 also quote 8001
+        "reply": (4, 0),
+        "url": (4, 0),  # two spellings of one URL: one share per tweet
+    }
+    synced = ShareLog.for_database().sync(db)
+    assert (synced.events, synced.rebuilt) == (14, False)  # the log holds the graph's shares
+    edges = {}
+    for kind in ("reply", "quote", "mention", "url"):
+        p = CoordinationParams(time_window=60, min_participation=1, object_type=(kind,))
+        edges[kind] = [(e.account, e.other, e.weight) for e in compute_from_log(db, p).edges]
+    pair = (f"twitter:{ALICE}", f"twitter:{HASHED}")
+    assert edges == {
+        "reply": [(*pair, 2)],
+        "quote": [(*pair, 1)],
+        "mention": [(*pair, 2)],
+        "url": [(*pair, 2)],
+    }

@@ -5,6 +5,13 @@ Twitter publishes each disclosed operation as a users file and a tweets file
 the two a file is comes from its header; the campaign every account is attributed to comes from
 the file-name prefix unless given. Accounts with fewer than 5,000 followers have their id, display
 name and screen name replaced by one base64 hash: the hash is kept as the account's id only.
+
+A tweets file is full coordination input: besides the Post (text, language, client, time) and
+the interaction counts (RETWEETED, REPLIED_TO, MENTIONED), each tweet writes share events
+(SHARED, also appended to the share log) for its hashtags, its URLs (normalised,
+`urls.normalise_url`), the post it retweets (`via: retweet`), replies to (`via: reply`) or
+quotes (`via: quote`), and each account it mentions; a retweet shares the retweeted post and
+the hashtags and URLs the archive lists for it, but not its mentions (the original's).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from neo4j import ManagedTransaction
 
 from cibgraph.ingest.base import Accepted, Item, Loader, LoadError, Parsed, Reject
 from cibgraph.ingest.files import data_name, open_text, read_csv_rows
-from cibgraph.ingest.ids import account_key, domain_of, is_hashed_id, object_key
+from cibgraph.ingest.ids import account_key, is_hashed_id, object_key
+from cibgraph.ingest.urls import normalise_url
 from cibgraph.ingest.values import (
     FieldError,
     check_int,
@@ -235,8 +243,25 @@ _TWEET_ROWS: dict[str, Callable[[list[dict[str, Any]]], list[dict[str, Any]]]] =
     "load/twitter_urls": _with("urls"),
     "load/twitter_hashtags": _with("hashtags"),
     "load/twitter_retweets": _with("retweets"),
+    "load/twitter_post_shares": _with("posts"),
+    "load/twitter_mention_shares": _with("mention_shares"),
     "load/twitter_interactions": _first_per_tweet,
 }
+
+
+def _tallied(tweet: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The tweet's share events as (object type, identity), for the load report's tallies."""
+    at = f"{tweet['account_key']}\x1f{tweet['content_id']}\x1f{tweet['at_ms']}"
+    for tag in tweet["hashtags"]:
+        yield "hashtag", f"{tag}\x1f{at}"
+    for link in tweet["urls"]:
+        yield "url", f"{link['url']}\x1f{at}"
+    for rt in tweet["retweets"]:
+        yield "retweet", f"{rt['post_key']}\x1f{at}"
+    for post in tweet["posts"]:
+        yield post["via"], f"{post['post_key']}\x1f{at}"
+    for user in tweet["mention_shares"]:
+        yield "mention", f"{user['key']}\x1f{at}"
 
 
 class TwitterIOLoader(Loader):
@@ -253,6 +278,8 @@ class TwitterIOLoader(Loader):
             "load/twitter_urls",
             "load/twitter_hashtags",
             "load/twitter_retweets",
+            "load/twitter_post_shares",
+            "load/twitter_mention_shares",
             "load/twitter_interactions",
         ),
     }
@@ -284,13 +311,15 @@ class TwitterIOLoader(Loader):
                     continue
                 try:
                     if kind is FileKind.USERS:
-                        items: tuple[Item, ...] = (self._account(rec, campaign),)
-                    else:
-                        items = (self._account(rec, campaign), self._tweet(rec))
+                        yield Accepted(line, (self._account(rec, campaign),))
+                        continue
+                    account = self._account(rec, campaign)  # its errors first
+                    tweet = self._tweet(rec)
+                    items = (account, tweet)
                 except FieldError as exc:
                     yield Reject(line, exc.field, exc.reason, _raw(rec, columns))
                     continue
-                yield Accepted(line, items)
+                yield Accepted(line, items, shares=tuple(_tallied(tweet.row)))
 
     def write(self, tx: ManagedTransaction, items: Sequence[Item], params: dict[str, Any]) -> None:
         """Write one batch: accounts first, then the tweets' queries in `queries` order.
@@ -388,14 +417,15 @@ class TwitterIOLoader(Loader):
             if key not in hashtags:
                 hashtags.append(key)
 
-        urls: list[dict[str, str]] = []
+        urls: list[dict[str, str | None]] = []
         for url in parse_list(rec, "urls"):
             try:
-                entry = {"url": url, "domain": domain_of(url)}
+                link = normalise_url(url)
             except ValueError as exc:
                 raise FieldError("urls", str(exc)) from None
-            if entry not in urls:
-                urls.append(entry)
+            if all(u["url"] != link.url for u in urls):  # one share per URL and tweet
+                spelled = None if link.url == url else url
+                urls.append({"url": link.url, "domain": link.domain, "original": spelled})
 
         retweets: list[dict[str, Any]] = []
         retweeted: list[dict[str, Any]] = []
@@ -422,6 +452,25 @@ class TwitterIOLoader(Loader):
         for user in dict.fromkeys(parse_list(rec, "user_mentions")):  # once per tweet
             mentioned.append(_account_ref(user))
 
+        # Share events of the tweet's own interactions, for coordination and co-reply /
+        # co-mention: the post it replies to (via reply) and quotes (via quote), and each
+        # account it mentions. A retweet has none of its own: its mentions are the original's.
+        posts: list[dict[str, str]] = []
+        mention_shares: list[dict[str, Any]] = []
+        if retweet_tweetid is None:
+            replied = _id(rec, "in_reply_to_tweetid")
+            quoted = _id(rec, "quoted_tweet_tweetid")
+            for target, via in ((replied, "reply"), (quoted, "quote")):
+                if target is not None and all(p["platform_id"] != target for p in posts):
+                    posts.append(
+                        {
+                            "post_key": account_key(PLATFORM, target),
+                            "platform_id": target,
+                            "via": via,
+                        }
+                    )
+            mention_shares = mentioned
+
         row = {
             "post_key": account_key(PLATFORM, tweetid),
             "account_key": account_key(PLATFORM, author),
@@ -432,6 +481,8 @@ class TwitterIOLoader(Loader):
             "hashtags": hashtags,
             "urls": urls,
             "retweets": retweets,
+            "posts": posts,
+            "mention_shares": mention_shares,
             "retweeted": retweeted,
             "replied_to": replied_to,
             "mentioned": mentioned,

@@ -1,5 +1,5 @@
 // name: load/twitter_retweets
-// answers: writes retweets as SHARED edges to the retweeted Post, POSTED by its original author
+// answers: writes retweets as SHARED edges (via retweet) to the retweeted Post, POSTED by its author
 // params: rows: list, source: string, now: datetime
 // mode: write
 // counts: rows
@@ -17,7 +17,7 @@ CALL (a, row) {
                        ELSE coalesce(p.sources, []) + $source END
   MERGE (a)-[s:SHARED {content_id: row.content_id, at: datetime({epochMillis: row.at_ms})}]->(p)
     ON CREATE SET s.first_loaded_at = $now
-  SET s.last_loaded_at = $now,
+  SET s.last_loaded_at = $now, s.via = 'retweet',
       s.sources = CASE WHEN $source IN coalesce(s.sources, []) THEN s.sources
                        ELSE coalesce(s.sources, []) + $source END
   WITH p, rt
