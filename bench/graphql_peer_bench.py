@@ -31,15 +31,13 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import API_URL, ENV, _post, _wait_http, demo_api
+from bench.api_bench import API_URL, ENV, ROOT, _post, _wait_http, demo_api
 
 PEER_DIR = ROOT / "bench" / "graphql_peer"
 PEER_PORT = 8766
@@ -227,7 +225,7 @@ def _wait_peer(proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
         try:
             _post_peer("{ __typename }", {})
             return
-        except Exception:  # noqa: BLE001 - any failure means "not yet"
+        except Exception:  # any failure means "not yet"
             time.sleep(0.3)
     raise RuntimeError(f"the peer did not answer on {PEER_URL} within {timeout:.0f} s")
 
@@ -249,8 +247,12 @@ def main() -> None:
         try:
             _wait_peer(peer)
             net = demo.sample["networkOf"][0]["network"]
-            handle = _post(API_URL, demo.key, "query($id: ID!) { node(id: $id) { "
-                           "... on Account { handle } } }", {"id": demo.gid})["node"]["handle"]  # fmt: skip
+            handle = _post(
+                API_URL,
+                demo.key,
+                "query($id: ID!) { node(id: $id) { ... on Account { handle } } }",
+                {"id": demo.gid},
+            )["node"]["handle"]
             ours_vars = {
                 "network": {"id": net["id"]},
                 "neighbourhood": {"id": demo.gid},
@@ -266,9 +268,7 @@ def main() -> None:
                 ours = _ours_normal(kind, _post(API_URL, demo.key, OURS[kind], ours_vars[kind]))
                 theirs = _peer_normal(kind, _post_peer(PEER[kind], peer_vars[kind]))
                 if ours != theirs:
-                    raise SystemExit(
-                        f"{kind}: the answers differ: {_difference(ours, theirs)}"
-                    )
+                    raise SystemExit(f"{kind}: the answers differ: {_difference(ours, theirs)}")
                 print(f"{kind}: equal answers ({_size(kind, ours)})", flush=True)
 
             rows: list[tuple[str, int, Level, Level]] = []
@@ -323,9 +323,9 @@ def _size(kind: str, normal: Any) -> str:
 
 
 def _table(rows: list[tuple[str, int, Level, Level]]) -> str:
-    f: Callable[[Level], str] = lambda lv: (
-        f"{lv.p50:.1f} / {lv.p95:.1f} ms / {lv.rps:.1f}, {lv.errors} err"
-    )
+    def f(lv: Level) -> str:
+        return f"{lv.p50:.1f} / {lv.p95:.1f} ms / {lv.rps:.1f}, {lv.errors} err"
+
     lines = [
         "| workload | clients | cibgraph p50 / p95 / req/s | peer p50 / p95 / req/s "
         "| ratio p50 | ratio p95 |",
