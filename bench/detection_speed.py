@@ -320,6 +320,7 @@ def child_curve(csv_path: Path, result_path: Path) -> None:
     if not events.exists():
         staging = events.with_name("staging")
         shutil.rmtree(staging, ignore_errors=True)
+        staging.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect()
         con.execute(
             "COPY (SELECT 'twitter:' || account_id AS account, "  # noqa: S608 - our own paths

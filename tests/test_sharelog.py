@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -243,3 +244,31 @@ def test_format_loaders_log_each_object_type(db: Driver, log: ShareLog, tmp_path
         ("twitter:b", "Account", "other", "Hashtag", "b1", (T0 + 5) * 1000, None, source),
     ]
     assert log.sync(db).rebuilt is False
+
+
+def test_the_event_count_is_kept_until_a_file_changes(tmp_path: Path) -> None:
+    log = ShareLog(tmp_path / "log")
+    writer = log.writer("sha256:a")
+    writer._spool.extend(
+        [
+            ("twitter:a", "Account", "twitter:p1", "Post", f"c{i}", 1_700_000_000_000 + i, None)
+            for i in range(5)
+        ]
+    )
+    writer.commit()
+    assert log.event_count() == 5
+    kept = tmp_path / "log" / "events.count"
+    state = json.loads(kept.read_text())
+    kept.write_text(json.dumps({**state, "events": 99}))
+    assert log.event_count() == 99  # the same files: the kept count, the log not read
+    writer = log.writer("sha256:a")  # a reload of the source replaces its file
+    writer._spool.extend(
+        [
+            ("twitter:a", "Account", "twitter:p1", "Post", f"c{i}", 1_700_000_000_000 + i, None)
+            for i in range(3)
+        ]
+    )
+    writer.commit()
+    assert log.event_count() == 3
+    log.drop_sources(["sha256:a"])
+    assert log.event_count() == 0

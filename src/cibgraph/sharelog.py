@@ -19,6 +19,7 @@ written some other way, a load cut short) the log is rebuilt from the graph.
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -190,9 +191,30 @@ class ShareLog:
             self._install(source, None)
 
     def event_count(self) -> int:
-        """Distinct share events in the log (a share read from two files counts once)."""
-        if not self.files():
+        """Distinct share events in the log (a share read from two files counts once).
+
+        Counting reads the whole log, so the count is kept beside it (`events.count`) with the
+        files it was made from (name, inode, size, mtime): files are only ever replaced whole
+        (`_install`), so the same signature means the same events and the count is reused.
+        """
+        files = self.files()
+        if not files:
             return 0
+        signature = [_signature(self.events_dir, f) for f in files]
+        cache = self.root / "events.count"
+        try:
+            kept = json.loads(cache.read_text())
+            if kept["files"] == signature:
+                return int(kept["events"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        events = self._count_events()
+        partial = cache.with_suffix(f".{uuid.uuid4().hex[:8]}")
+        partial.write_text(json.dumps({"files": signature, "events": events}))
+        os.replace(partial, cache)
+        return events
+
+    def _count_events(self) -> int:
         con = duckdb.connect()
         try:
             row = con.execute(
@@ -256,6 +278,11 @@ class ShareLog:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return self.event_count()
+
+
+def _signature(folder: Path, path: Path) -> list[Any]:
+    st = path.stat()
+    return [str(path.relative_to(folder)), st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 def glob_escape(name: str) -> str:
