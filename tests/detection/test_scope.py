@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from cibgraph.cli import app
 from cibgraph.detection.coordination import (
     CoordinationParams,
+    ShareColumns,
+    compute_coordination,
     compute_from_log,
     read_edges,
     run_edges_file,
@@ -67,6 +69,17 @@ def test_url_objects_give_coortweets_network(db: Driver, tmp_path: Path) -> None
     expected = _expected(["url_id"])
     assert len(expected) == 30  # the fixture really makes a network
     assert _run(["--object-type", "url", *WINDOW]) == expected  # every field, the same order
+    # and the repository's own Python definition agrees with the transcription
+    shares = ref.prep(FIXTURE, "url_id")
+    cols = ShareColumns(
+        [s.account_id for s in shares],
+        [s.object_id for s in shares],
+        ["" for _ in shares],
+        [s.content_id for s in shares],
+        [s.timestamp_share * 1000 for s in shares],
+    )
+    python = compute_coordination(cols, CoordinationParams(time_window=30, min_participation=2))
+    assert [ref.Edge(*e) for e in python.all_edges()] == expected
 
 
 @pytest.mark.parametrize("kind", ["hashtag", "domain", "media"])
