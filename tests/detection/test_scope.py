@@ -227,4 +227,48 @@ def test_export_format_csv_is_coortweets_edge_list(db: Driver, tmp_path: Path) -
         for r in rows
     ] == expected
     wrong = CliRunner().invoke(app, ["detect", "export", run, "--format", "xlsx"])
-    assert (wrong.exit_code, wrong.output) == (1, "error: unknown format 'xlsx'; known: csv\n")
+    assert (wrong.exit_code, wrong.output) == (
+        1,
+        "error: unknown format 'xlsx'; known: csv, groups\n",
+    )
+
+
+def test_export_format_groups_is_coortweets_rbind_of_detect_groups(
+    db: Driver, tmp_path: Path
+) -> None:
+    _load(db, tmp_path)
+    out = CliRunner().invoke(app, ["detect", "coordination", "--per-type", *WINDOW])
+    run = out.output.split()[1]
+    target = tmp_path / "groups.csv"
+    done = CliRunner().invoke(
+        app, ["detect", "export", run, "--format", "groups", "-o", str(target)]
+    )
+    assert done.exit_code == 0, done.output
+    with target.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    label = {"Url": "url_", "Hashtag": "hashtag_", "Domain": "domain_", "Media": "hash_"}
+    got = sorted(
+        ref.Group(
+            label[r["object_type"]] + r["object_id"],
+            r["account_id"],
+            r["account_id_y"],
+            r["content_id"],
+            r["content_id_y"],
+            int(r["time_delta"]),
+        )
+        for r in rows
+    )
+    expected = []
+    for column in TYPES.values():
+        expected += ref.detect_groups(
+            ref.prep(FIXTURE, column), time_window=30, min_participation=2
+        )
+    assert len(expected) == 490
+    assert got == sorted(expected)
+    assert all(int(r["timestamp_share_y"]) - int(r["timestamp_share"]) == int(r["time_delta"])
+               for r in rows)  # fmt: skip
+    missing = CliRunner().invoke(app, ["detect", "export", "nope", "--format", "groups"])
+    assert (missing.exit_code, missing.output) == (
+        1,
+        "error: no coordination run 'nope' in the graph\n",
+    )

@@ -14,7 +14,12 @@ import typer
 from cibgraph.cli.detect import detect_app
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, fail
-from cibgraph.detection.coordination import read_edges, run_edges_file
+from cibgraph.detection.coordination import (
+    coordination_groups,
+    read_edges,
+    run_edges_file,
+    run_params,
+)
 from cibgraph.neo4j.driver import get_driver
 from cibgraph.sharelog import ShareLog
 
@@ -63,8 +68,21 @@ EXPORT_COLUMNS = (
 )
 
 
-#: The formats of a run's export (CooRTweet's edge list is the one so far).
-EXPORT_FORMATS = ("csv",)
+#: The formats of a run's export: CooRTweet's network edge list, and its coordinated groups.
+EXPORT_FORMATS = ("csv", "groups")
+#: detect_groups' columns (with both shares' times, as CooRTweet's tables carry them), and the
+#: object's type: a per-type run binds several types, whose ids may coincide.
+GROUP_COLUMNS = (
+    "object_id",
+    "account_id",
+    "account_id_y",
+    "content_id",
+    "content_id_y",
+    "timestamp_share",
+    "timestamp_share_y",
+    "time_delta",
+    "object_type",
+)
 
 
 @detect_app.command("export")
@@ -76,13 +94,18 @@ def export_run(
         "csv",
         "--format",
         "-f",
-        help="csv: CooRTweet's network columns (generate_coordinated_network's edge list).",
+        help="csv: CooRTweet's network columns (generate_coordinated_network's edge list); "
+        "groups: the coordinated pairs of shares behind it (detect_groups' rows), recomputed "
+        "with the run's parameters and scope over the share log as it is now.",
     ),
 ) -> None:
     """Every edge of a coordination run, from the share log, as CooRTweet's edge list (CSV):
     the edges lighter than the run's write weight too, which the graph does not hold."""
     if format not in EXPORT_FORMATS:
         raise fail(f"unknown format {format!r}; known: {', '.join(EXPORT_FORMATS)}")
+    if format == "groups":
+        _export_groups(run, output)
+        return
     path = run_edges_file(run)
     if not path.is_file():
         raise fail(f"no edge file for run {run!r} in {path.parent} (written with each run)")
@@ -99,3 +122,39 @@ def export_run(
                 n += 1
     if output is not None:
         console.print(f"{n:,} edges of {run} in {output}", highlight=False)
+
+
+def _native(key: str, object_type: str | None = None) -> str:
+    """An account's (or a post object's) own id: its key without the platform."""
+    if object_type in (None, "Post", "Account"):
+        return key.partition(":")[2]
+    return key
+
+
+def _seconds(ms: int) -> int | float:
+    return ms // 1000 if ms % 1000 == 0 else ms / 1000
+
+
+def _export_groups(run: str, output: Path | None) -> None:
+    driver = get_driver()
+    try:
+        params = run_params(driver, run)
+        if params is None:
+            raise fail(f"no coordination run {run!r} in the graph")
+        target: AbstractContextManager[IO[str]] = (
+            output.open("w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)
+        )
+        n = 0
+        with target as fh:
+            w = csv.writer(fh)
+            w.writerow(GROUP_COLUMNS)
+            for otype, obj, a1, a2, c1, c2, t1, t2, d in coordination_groups(driver, params):
+                w.writerow(
+                    (_native(obj, otype), _native(a1), _native(a2), c1, c2, _seconds(t1),
+                     _seconds(t2), _seconds(d), otype)
+                )  # fmt: skip
+                n += 1
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if output is not None:
+        console.print(f"{n:,} coordinated pairs of {run} in {output}", highlight=False)

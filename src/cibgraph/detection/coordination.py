@@ -60,7 +60,14 @@ from neo4j import Driver
 from pydantic import Field, field_validator
 from pydantic.dataclasses import dataclass as params_model
 
-from cibgraph.detection.engine import EDGE_SCHEMA, Scope, coordinated_edges, open_engine
+from cibgraph.detection.engine import (
+    EDGE_SCHEMA,
+    Group,
+    Scope,
+    coordinated_edges,
+    coordinated_groups,
+    open_engine,
+)
 from cibgraph.detection.null import EdgeNull, permutation_null
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
 from cibgraph.ingest.shares import ShareKind
@@ -576,6 +583,53 @@ def compute_from_log(
         result = replace(result, nulls=coordination_null(shares, result))
         logger.info("coordination: permutation null in %.2f s", time.perf_counter() - t2)
     return result
+
+
+def run_params(
+    driver: Driver, run: str, *, database: str | None = None
+) -> CoordinationParams | None:
+    """The parameters and scope a coordination run recorded, or None for no such run."""
+    found = QueryRunner(driver, database=database).run(
+        "detect/coordination_run_params", {"run": run}
+    )
+    if not found:
+        return None
+    r = found[0]
+    made: CoordinationParams = SIGNAL.make_params(
+        {
+            "time_window": int(r["time_window"]),
+            "min_participation": int(r["min_participation"]),
+            "edge_weight": float(r["edge_weight"]),
+            "engine": str(r["engine"] or "duckdb"),
+            "object_type": tuple(r["object_types"]),
+            "per_type": bool(r["per_type"]),
+            "source": str(r["source"]),
+            "campaign": str(r["campaign"]),
+        }
+    )
+    return made
+
+
+def coordination_groups(
+    driver: Driver, params: CoordinationParams, *, database: str | None = None
+) -> Iterator[Group]:
+    """The coordinated pairs of shares behind the network of `params`, over the share log as
+    it is now (cibgraph.detection.engine.coordinated_groups): CooRTweet's detect_groups rows."""
+    scope = resolve_scope(driver, params, database=database)
+    log = ShareLog.for_database(database)
+    log.sync(driver, database=database)
+    sql = open_engine(params.engine)
+    try:
+        with log.locked():
+            yield from coordinated_groups(
+                sql,
+                log.events_dir,
+                time_window=params.time_window,
+                min_participation=params.min_participation,
+                scope=scope,
+            )
+    finally:
+        sql.close()
 
 
 def scope_kinds(object_types: Sequence[str]) -> tuple[tuple[str, str | None], ...]:

@@ -119,6 +119,26 @@ WHERE y.at_ms - x.at_ms <= $window_ms
   AND x.account <> y.account AND x.content_id <> y.content_id
 """
 
+# The pairs with their object and times: what `coordinated_groups` lists (CooRTweet's
+# detect_groups rows); the edges never need them.
+_PAIRS_WITH_OBJECTS = _PAIRS.replace(
+    "y.at_ms - x.at_ms AS d\n",
+    "y.at_ms - x.at_ms AS d, x.object_type AS object_type, x.object AS object,\n"
+    "       x.at_ms AS t1, y.at_ms AS t2\n",
+    1,
+)
+if _PAIRS_WITH_OBJECTS == _PAIRS:
+    raise RuntimeError("the pairs statement lost its select list")
+
+_GROUPS = """
+SELECT p.object_type, p.object, p.a1, p.a2, p.c1, p.c2, p.t1, p.t2, p.d
+FROM pairs p
+LEFT JOIN qual q1 ON p.sp = q1.sp AND p.c1 = q1.c
+LEFT JOIN qual q2 ON p.sp = q2.sp AND p.c2 = q2.c
+WHERE q1.c IS NOT NULL OR q2.c IS NOT NULL
+ORDER BY p.t1, p.t2, p.a1, p.a2, p.object_type, p.object
+"""
+
 _PAIRED = """
 SELECT DISTINCT sp, c FROM (
   SELECT sp, c1 AS c FROM pairs UNION ALL SELECT sp, c2 AS c FROM pairs
@@ -378,38 +398,16 @@ def coordinated_edges(
 ) -> EngineResult:
     """Run the statements of the module docstring on the log's events; edges into `out`."""
     laps = [time.perf_counter()]
-    engine.register_log(log_events)
-    kinds: list[tuple[int, str | None, str | None, bool]]
-    if scope.kinds:
-        kinds = [
-            (i if scope.per_kind else 0, label, via, False)
-            for i, (label, via) in enumerate(scope.kinds)
-        ]
-    elif scope.per_kind:
-        kinds = [(i, lab, via, True) for i, (lab, via) in enumerate(engine.rows(_LOG_KINDS, {}))]
-    else:
-        kinds = [(0, None, None, False)]
-    engine.register_rows("kinds", _KINDS, kinds)
-    engine.register_rows("scope_accounts", _ACCOUNTS, [(a,) for a in sorted(scope.accounts or ())])
-    window_ms = time_window * 1000
-    p: dict[str, Any] = {
-        "source": scope.source or "",
-        "all_accounts": 1 if scope.accounts is None else 0,
-        "mp": min_participation,
-        "bucket_ms": max(window_ms, 1),
-        "window_ms": window_ms,
-    }
-    engine.create("ev", _EVENTS, p)
-    engine.create("e1", _PARTICIPANTS, p)
-    laps.append(time.perf_counter())
-    engine.create("pairs", _PAIRS, {**p, "lo": 0, "hi": 0})
-    slices = _slices(engine.rows(_DAYS, p), slice_events)
-    for lo, hi in slices:
-        engine.append("pairs", _PAIRS, {**p, "lo": lo, "hi": hi})
-    laps.append(time.perf_counter())
-    engine.create("paired", _PAIRED, p)
-    engine.create("inpairs", _IN_PAIRS, p)
-    engine.create("qual", _QUALIFIED, p)
+    p, slices = _qualified_pairs(
+        engine,
+        log_events,
+        time_window=time_window,
+        min_participation=min_participation,
+        scope=scope,
+        slice_events=slice_events,
+        pairs_sql=_PAIRS,
+        laps=laps,
+    )
     engine.create("agg", _AGGREGATED, p)
     histogram = [(int(w), int(n)) for w, n in engine.rows(_HISTOGRAM, p)]
     quantile = quantile_from_histogram(histogram, edge_weight) if histogram else None
@@ -438,6 +436,86 @@ def coordinated_edges(
         heavy=heavy,
         edges_file=out,
     )
+
+
+Group = tuple[str, str, str, str, str, str, int, int, int]
+
+
+def coordinated_groups(
+    engine: SqlEngine,
+    log_events: Path,
+    *,
+    time_window: int,
+    min_participation: int,
+    scope: Scope = Scope(),
+    slice_events: int = SLICE_EVENTS,
+) -> Iterator[Group]:
+    """The coordinated pairs behind a network, as CooRTweet's detect_groups lists them (and
+    its rbind of several types): object type (label), object key, earlier and later account,
+    earlier and later post, their times (epoch ms) and delay (ms); in time order."""
+    p, _ = _qualified_pairs(
+        engine,
+        log_events,
+        time_window=time_window,
+        min_participation=min_participation,
+        scope=scope,
+        slice_events=slice_events,
+        pairs_sql=_PAIRS_WITH_OBJECTS,
+        laps=[],
+    )
+    for row in engine.stream(_GROUPS, p):
+        yield (
+            str(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5]),
+            int(row[6]), int(row[7]), int(row[8]),
+        )  # fmt: skip
+
+
+def _qualified_pairs(
+    engine: SqlEngine,
+    log_events: Path,
+    *,
+    time_window: int,
+    min_participation: int,
+    scope: Scope,
+    slice_events: int,
+    pairs_sql: str,
+    laps: list[float],
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """Steps 1 to 4: the tables ev, e1, pairs (by `pairs_sql`), paired, inpairs and qual;
+    returns the statements' parameters and the time slices."""
+    engine.register_log(log_events)
+    kinds: list[tuple[int, str | None, str | None, bool]]
+    if scope.kinds:
+        kinds = [
+            (i if scope.per_kind else 0, label, via, False)
+            for i, (label, via) in enumerate(scope.kinds)
+        ]
+    elif scope.per_kind:
+        kinds = [(i, lab, via, True) for i, (lab, via) in enumerate(engine.rows(_LOG_KINDS, {}))]
+    else:
+        kinds = [(0, None, None, False)]
+    engine.register_rows("kinds", _KINDS, kinds)
+    engine.register_rows("scope_accounts", _ACCOUNTS, [(a,) for a in sorted(scope.accounts or ())])
+    window_ms = time_window * 1000
+    p: dict[str, Any] = {
+        "source": scope.source or "",
+        "all_accounts": 1 if scope.accounts is None else 0,
+        "mp": min_participation,
+        "bucket_ms": max(window_ms, 1),
+        "window_ms": window_ms,
+    }
+    engine.create("ev", _EVENTS, p)
+    engine.create("e1", _PARTICIPANTS, p)
+    laps.append(time.perf_counter())
+    engine.create("pairs", pairs_sql, {**p, "lo": 0, "hi": 0})
+    slices = _slices(engine.rows(_DAYS, p), slice_events)
+    for lo, hi in slices:
+        engine.append("pairs", pairs_sql, {**p, "lo": lo, "hi": hi})
+    laps.append(time.perf_counter())
+    engine.create("paired", _PAIRED, p)
+    engine.create("inpairs", _IN_PAIRS, p)
+    engine.create("qual", _QUALIFIED, p)
+    return p, slices
 
 
 def _slices(days: Sequence[tuple[Any, Any]], limit: int) -> list[tuple[int, int]]:
