@@ -28,7 +28,7 @@ from cibgraph.api.body import (
 from cibgraph.api.deps import OptionalPrincipal, request_id, unauthorized
 from cibgraph.api.exports import EXPORT_TIMEOUT, export_router
 from cibgraph.api.graphql.context import Context
-from cibgraph.api.graphql.db import HEAVY_WAIT, Db, HeavyGate
+from cibgraph.api.graphql.db import HEAVY_QUEUE, HEAVY_WAIT, Db, HeavyGate
 from cibgraph.api.graphql.detections import DetectionRunner
 from cibgraph.api.graphql.schema import schema
 from cibgraph.api.pages import OfflineGraphQLRouter, install_pages
@@ -42,7 +42,8 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 100_000
 QUERY_TIMEOUT = 15.0  # seconds, per Cypher query
 # Heavy traversals (neighbourhoods, paths, evidence, timelines) at a time per worker process: on
-# 2 cores, more only queue into the query timeout; one more is refused with a 503.
+# 2 cores, more running at once only slow each other down; more wait in a bounded queue, and past
+# it (or past the wait) a request is refused with a 503.
 HEAVY_CONCURRENCY = 4
 
 
@@ -155,6 +156,7 @@ def create_app(
     export_timeout: float = EXPORT_TIMEOUT,
     heavy_concurrency: int = HEAVY_CONCURRENCY,
     heavy_wait: float = HEAVY_WAIT,
+    heavy_queue: int = HEAVY_QUEUE,
 ) -> FastAPI:
     s = settings or get_settings()
 
@@ -165,7 +167,7 @@ def create_app(
         driver = open_async_driver(s, pool_size=s.pool_size())
         app.state.driver = driver
         app.state.keys = KeyChecker(driver, database=s.neo4j_database)
-        app.state.gate = HeavyGate(heavy_concurrency, wait=heavy_wait)
+        app.state.gate = HeavyGate(heavy_concurrency, wait=heavy_wait, queue=heavy_queue)
         app.state.runner = DetectionRunner(lambda: get_driver(s), database=s.neo4j_database)
         try:
             yield

@@ -147,6 +147,15 @@ def test_heavy_traversals_past_the_gate_get_a_fast_503(
 
             return list(await asyncio.gather(*(one() for _ in range(6))))
 
+    # Waiting in the queue: every one is served in turn.
+    with serve(create_app(settings, heavy_concurrency=1, heavy_wait=60, heavy_queue=8)) as url:
+        queued = asyncio.run(go(url))
+    assert [r.status_code for r, _ in queued] == [200] * 6
+    # A full queue refuses at once, however long the wait it allows.
+    with serve(create_app(settings, heavy_concurrency=1, heavy_wait=60, heavy_queue=1)) as url:
+        full = asyncio.run(go(url))
+    assert sorted(r.status_code for r, _ in full).count(503) >= 3
+    assert max(s for r, s in full if r.status_code == 503) < 5.0
     app = create_app(settings, heavy_concurrency=1, heavy_wait=0.05)
     with serve(app) as url:
         results = asyncio.run(go(url))

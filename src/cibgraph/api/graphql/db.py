@@ -18,6 +18,7 @@ from cibgraph.api.graphql.errors import Overloaded, QueryTimeout
 from cibgraph.export.select import is_timeout
 from cibgraph.neo4j.registry import NamedQuery, QueryMode
 from cibgraph.neo4j.runner import AsyncQueryRunner
+from cibgraph.neo4j.values import to_python
 
 logger = logging.getLogger(__name__)
 
@@ -36,31 +37,60 @@ NARROW = {
 NARROW_DEFAULT = "fewer results (first), fewer ids or a smaller depth"
 
 
-HEAVY_WAIT = 0.25  # seconds a heavy traversal may wait for a slot before it is refused
+HEAVY_WAIT = 5.0  # seconds a heavy traversal may wait in the queue for a slot
+HEAVY_QUEUE = 16  # heavy traversals that may wait at a time; one more is refused at once
 RETRY_AFTER = 2  # seconds, the Retry-After of a refused one
 
 
 class HeavyGate:
     """At most `limit` requests running heavy traversals at a time in this process (a request's
-    own heavy fields, at most MAX_HEAVY, share its slot); one more waits briefly, then is
-    refused (a fast 503 with Retry-After) instead of queueing into the query timeout."""
+    own heavy fields, at most MAX_HEAVY, share its slot). Up to `queue` more wait, each at most
+    `wait` seconds (the wait is not counted in the query timeout, which starts with the query);
+    past either bound a request is refused with a fast 503 and Retry-After rather than queueing
+    into timeouts."""
 
-    def __init__(self, limit: int, *, wait: float = HEAVY_WAIT) -> None:
+    def __init__(self, limit: int, *, wait: float = HEAVY_WAIT, queue: int = HEAVY_QUEUE) -> None:
         self.limit = limit
         self.wait = wait
+        self.queue = queue
         self._slots = asyncio.Semaphore(limit)
+        self._waiting = 0
+
+    def _refuse(self) -> Overloaded:
+        return Overloaded(
+            f"the server is running {self.limit} traversals already: retry in {RETRY_AFTER} s",
+            retry_after=RETRY_AFTER,
+        )
 
     async def acquire(self) -> None:
+        if self._slots.locked() and self._waiting >= self.queue:
+            raise self._refuse()
+        self._waiting += 1
         try:
             await asyncio.wait_for(self._slots.acquire(), self.wait)
         except TimeoutError:
-            raise Overloaded(
-                f"the server is running {self.limit} traversals already: retry in {RETRY_AFTER} s",
-                retry_after=RETRY_AFTER,
-            ) from None
+            raise self._refuse() from None
+        finally:
+            self._waiting -= 1
 
     def release(self) -> None:
         self._slots.release()
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def plain(value: Any) -> Any:
+    """`values.to_python(value)`, with a fast path for the scalars, lists and maps that make up
+    most of a traversal's answer (a 200-node neighbourhood is some 20,000 values)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {k: plain(v) for k, v in value.items()}
+    if kind is list:
+        return [plain(v) for v in value]
+    return to_python(value)
 
 
 class Db:
@@ -92,9 +122,9 @@ class Db:
     ) -> list[Row]:
         name = query if isinstance(query, str) else query.name
         try:
-            if mode is QueryMode.READ:
-                return await self.runner.read(query, params)
-            return await self.runner.write(query, params)
+            records = await self.runner.records(query, params, mode=mode)
+            names = records[0].keys() if records else []
+            return [{k: plain(v) for k, v in zip(names, r, strict=True)} for r in records]
         except Neo4jError as exc:
             if not is_timeout(exc):
                 raise
