@@ -50,10 +50,11 @@ class Outcome:
 @dataclass(frozen=True)
 class Case:
     name: str
-    loader: str  # "share-events", "bundle" or "twitter-io": the `cibgraph load` command
+    loader: str  # the `cibgraph load` command: "share-events", "bundle", "qut", "table" ...
     filename: str
     data: bytes
     expect: Outcome
+    args: tuple[str, ...] = ()  # options the command needs (`load table`'s column mapping)
 
 
 def share(i: int, *, ts: str | None = None, account: str | None = None) -> str:
@@ -595,4 +596,248 @@ def _twitter_cases() -> list[Case]:
     return cases
 
 
-CASES: Callable[[], list[Case]] = lambda: [*_share_cases(), *_bundle_cases(), *_twitter_cases()]  # noqa: E731
+QUT_HEADER = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n"
+TABLE_ARGS = ("--account", "who", "--object", "link", "--time", "when")
+
+
+def qut(i: int, **cells: str) -> str:
+    row = {"message_id": f"m{i}", "user_id": f"u{i}", "username": f"n{i}", "repost_id": ""}
+    row |= {"reply_id": "", "message": f"hello {i}", "timestamp": str(1_600_000_000 + i)}
+    row |= {"urls": f"https://example.org/{i}"}
+    row |= cells
+    return ",".join(row[c] for c in QUT_HEADER.strip().split(",")) + "\n"
+
+
+def quts(n: int, start: int = 1) -> str:
+    return "".join(qut(i) for i in range(start, start + n))
+
+
+def twarc_page(start: int, n: int) -> str:
+    data = [
+        {"id": str(i), "author_id": f"9{i}", "text": f"t{i}", "created_at": "2022-01-01T00:00:00Z"}
+        for i in range(start, start + n)
+    ]
+    return json.dumps({"data": data}) + "\n"
+
+
+def telegram(messages: list[object]) -> str:
+    return json.dumps({"name": "c", "type": "public_channel", "id": 1, "messages": messages})
+
+
+def tg_message(i: int) -> dict[str, object]:
+    return {"id": i, "type": "message", "date_unixtime": str(1_600_000_000 + i), "text": f"m{i}"}
+
+
+CT_HEADER = "Page Name,User Name,Facebook Id,Post Created,Type,URL,Message,Link,Final Link\n"
+
+
+def ct(i: int, created: str = "2021-03-01 10:00:00 EST") -> str:
+    url = f"https://www.facebook.com/p{i}/posts/{i}"
+    return f"Page {i},p{i},{100 + i},{created},Link,{url},hi,https://example.org/{i},\n"
+
+
+def _format_cases() -> list[Case]:
+    deep = "[" * 100_000 + "]" * 100_000
+    nested = "[" * 5_000 + '"x"' + "]" * 5_000  # a message's text nested 5,000 lists deep
+    out: list[tuple[str, str, str, str | bytes, Outcome, tuple[str, ...]]] = [
+        (
+            "qut-quote-mid-row",
+            "qut",
+            "q.csv",
+            QUT_HEADER + quts(2) + 'm3,"u3,n3,,,x,1,\n' + quts(20, 4),
+            loaded(23, rejected=1),
+            (),
+        ),
+        (
+            "qut-ms-timestamps",
+            "qut",
+            "q.csv",
+            QUT_HEADER + qut(1) + qut(2, timestamp="1600000000000"),
+            loaded(2, rejected=1),
+            (),
+        ),
+        (
+            "qut-fullwidth-ts",
+            "qut",
+            "q.csv",
+            QUT_HEADER + qut(1) + qut(2, timestamp="\uff11\uff16"),
+            loaded(2, rejected=1),
+            (),
+        ),
+        (
+            "qut-bad-url",
+            "qut",
+            "q.csv",
+            QUT_HEADER + qut(1) + qut(2, urls="javascript:alert(1)"),
+            loaded(2, rejected=1),
+            (),
+        ),
+        (
+            "qut-huge-message",
+            "qut",
+            "q.csv",
+            QUT_HEADER + qut(1) + qut(2, message="x" * 100_000),
+            loaded(2, rejected=1, Post=1),
+            (),
+        ),
+        ("qut-empty", "qut", "q.csv", "", failed("the file is empty"), ()),
+        (
+            "qut-wrong-header",
+            "qut",
+            "q.csv",
+            "message_id,user_id\nm1,u1\n",
+            failed("wrong header"),
+            (),
+        ),
+        (
+            "qut-latin1",
+            "qut",
+            "q.csv",
+            (QUT_HEADER + quts(2)).encode() + b"m3,\xff\n",
+            failed("(byte"),
+            (),
+        ),
+        (
+            "twarc-not-json",
+            "twarc",
+            "t.jsonl",
+            "{nope\n" + twarc_page(1, 3),
+            failed("not JSON"),
+            (),
+        ),
+        (
+            "twarc-deep-nesting",
+            "twarc",
+            "t.jsonl",
+            twarc_page(1, 3) + deep + "\n",
+            loaded(4, rejected=1, Post=3),
+            (),
+        ),
+        (
+            "twarc-huge-id",
+            "twarc",
+            "t.jsonl",
+            twarc_page(1, 2)
+            + json.dumps(
+                {
+                    "data": [
+                        {"id": "9" * 9_000, "author_id": "1", "created_at": "2022-01-01T00:00:00Z"}
+                    ]
+                }
+            )
+            + "\n",
+            loaded(3, rejected=1, Post=2),
+            (),
+        ),
+        (
+            "twarc-not-tweets",
+            "twarc",
+            "t.jsonl",
+            json.dumps({"data": [1, "x", None]}) + "\n",
+            loaded(3, rejected=3),
+            (),
+        ),
+        (
+            "twarc-gz-truncated",
+            "twarc",
+            "t.jsonl.gz",
+            gz(twarc_page(1, 50).encode())[:-30],
+            failed("gzip"),
+            (),
+        ),
+        (
+            "telegram-truncated",
+            "telegram",
+            "result.json",
+            telegram([tg_message(i) for i in range(1, 5)])[:-10],
+            failed("not a JSON document"),
+            (),
+        ),
+        (
+            "telegram-no-messages",
+            "telegram",
+            "result.json",
+            '{"name": "c", "id": 1}',
+            failed("no messages list"),
+            (),
+        ),
+        (
+            "telegram-not-objects",
+            "telegram",
+            "result.json",
+            telegram([1, "x", tg_message(3)]),
+            loaded(3, rejected=2, Post=1),
+            (),
+        ),
+        (
+            "telegram-deep-text",
+            "telegram",
+            "result.json",
+            telegram([tg_message(1)])[:-2]
+            + ', {"id": 2, "type": "message", "date_unixtime": "1600000002", "text": '
+            + nested
+            + "}]}",
+            loaded(2, rejected=1, Post=1),
+            (),
+        ),
+        (
+            "ct-wrong-header",
+            "crowdtangle",
+            "c.csv",
+            "name,created,link\nx,1,y\n",
+            failed("not a CrowdTangle export"),
+            (),
+        ),
+        (
+            "ct-two-kinds",
+            "crowdtangle",
+            "c.csv",
+            "Page Name,Group Name,Facebook Id,Post Created,URL\n",
+            failed("not a CrowdTangle"),
+            (),
+        ),
+        (
+            "ct-unknown-zone",
+            "crowdtangle",
+            "c.csv",
+            CT_HEADER + ct(1) + ct(2, "2021-03-01 10:00:00 IST"),
+            loaded(2, rejected=1, Page=1),
+            (),
+        ),
+        (
+            "table-unknown-column",
+            "table",
+            "t.csv",
+            "who,url,when\na,https://x.org,1\n",
+            failed("no column 'link' in the file; its columns: who, url, when"),
+            TABLE_ARGS,
+        ),
+        (
+            "table-bad-format",
+            "table",
+            "t.csv",
+            "who,link,when\na,https://x.org,1\n",
+            failed("bad time format"),
+            (*TABLE_ARGS, "--time-format", "%Q"),
+        ),
+        (
+            "table-bad-times",
+            "table",
+            "t.csv",
+            "who,link,when\na,https://x.org/1,1\nb,https://x.org/2,soon\nc,https://x.org/3,nan\n",
+            loaded(3, rejected=2, Url=1),
+            (*TABLE_ARGS, "--time-format", "epoch"),
+        ),
+    ]
+    return [
+        Case(n, loader, f, d.encode() if isinstance(d, str) else d, e, args)
+        for n, loader, f, d, e, args in out
+    ]
+
+
+CASES: Callable[[], list[Case]] = lambda: [  # noqa: E731
+    *_share_cases(),
+    *_bundle_cases(),
+    *_twitter_cases(),
+    *_format_cases(),
+]

@@ -27,7 +27,8 @@ def test_hostile_file(case: Case, db: Driver, tmp_path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(case.data)
     result = runner.invoke(
-        app, ["load", case.loader, str(path), "--rejects-dir", str(tmp_path / "rejects")]
+        app,
+        ["load", case.loader, str(path), *case.args, "--rejects-dir", str(tmp_path / "rejects")],
     )
     output = result.output
     assert "Traceback" not in output

@@ -32,6 +32,7 @@ from cibgraph.ingest.base import (
 from cibgraph.ingest.ids import account_key, is_hashed_id, object_key
 from cibgraph.ingest.shares import ObjectType, ShareKind, share_kind
 from cibgraph.ingest.urls import normalise_url
+from cibgraph.ingest.values import MAX_EPOCH_SECONDS
 from cibgraph.neo4j.registry import NamedQuery, get_query
 
 # Hashtags in post text: `#` then letters, digits or underscores (any script), not inside a word.
@@ -249,7 +250,9 @@ class EventLoader(Loader):
 def time_ms(value: str, column: str) -> int:
     """Epoch seconds (whole or decimal) or an ISO / `%Y-%m-%d %H:%M:%S` time as epoch ms."""
     text = value.strip()
-    if text.isdigit():  # the usual case, kept cheap
+    # the usual case, kept cheap; seconds past the year 9999 are milliseconds, most likely, and
+    # `parse_utc` refuses them with that reason
+    if text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= MAX_EPOCH_SECONDS:
         return int(text) * 1000
     try:
         return epoch_ms(parse_utc(text))

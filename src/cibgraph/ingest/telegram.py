@@ -149,7 +149,11 @@ class TelegramLoader(EventLoader):
     def parse(self, path: Path) -> Iterator[Parsed]:
         _check(path)
         for position, (chat, message) in enumerate(_messages(path), start=1):
-            raw = json.dumps(message, ensure_ascii=False, default=str)[:_RAW]
+            try:
+                raw = json.dumps(message, ensure_ascii=False, default=str)[:_RAW]
+            except RecursionError:
+                yield Reject(position, "", "nested too deeply", "")
+                continue
             if not isinstance(message, dict):
                 yield Reject(position, "", "a message is not a JSON object", raw)
                 continue

@@ -129,7 +129,10 @@ class TwarcLoader(EventLoader):
                     yield self._tweet(line, tweet, users)
 
     def _tweet(self, line: int, tweet: Any, users: dict[str, Any]) -> Parsed:
-        raw = json.dumps(tweet, ensure_ascii=False)[:_RAW]
+        try:
+            raw = json.dumps(tweet, ensure_ascii=False)[:_RAW]
+        except RecursionError:
+            return Reject(line, "", "nested too deeply", "")
         try:
             if not isinstance(tweet, dict):
                 raise FieldError("data", "a tweet is not a JSON object")
