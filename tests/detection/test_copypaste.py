@@ -149,7 +149,10 @@ def test_fusion_states_the_networks_significance_and_can_require_it(
 ) -> None:
     write_posts(db, _crew())
     run = run_signal(db, "copypaste", {"null_permutations": 50})
-    result = detect_networks(db, runs={"copypaste": run.run_id}, use_gds=False)
+    # copy-paste alone weighs 0.3 by default (news bots and fans copy too): here it weighs 1
+    alone = FusionParams(weights={"copypaste": 1.0})
+    assert detect_networks(db, runs={"copypaste": run.run_id}, use_gds=False).networks == []
+    result = detect_networks(db, alone, runs={"copypaste": run.run_id}, use_gds=False)
     [network] = result.networks
     assert network.members == [key(f"c{i}") for i in range(6)]
     sig = network.significance["copypaste"]
@@ -168,6 +171,9 @@ def test_fusion_states_the_networks_significance_and_can_require_it(
     assert [(r["s"], r["e"]) for r in stored] == [(sig.tail, text)]
     # fusion may require the null: no edge has p <= 0.01 after 50 shuffles
     strict = detect_networks(
-        db, FusionParams(max_p_value=0.01), runs={"copypaste": run.run_id}, use_gds=False
+        db,
+        FusionParams(max_p_value=0.01, weights={"copypaste": 1.0}),
+        runs={"copypaste": run.run_id},
+        use_gds=False,
     )
     assert strict.networks == []

@@ -29,6 +29,7 @@ from cibgraph.ingest.demo import (
     generate,
     load_demo,
 )
+from cibgraph.ingest.demo_posts import DemoPostsLoader
 from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -110,6 +111,7 @@ def test_headers_are_exactly_the_bundle_columns(bundle: Path) -> None:
         "shares/posts.csv": "object_id,account_id,content_id,timestamp_share",
         "shares/urls.csv": "object_id,account_id,content_id,timestamp_share",
         "shares/hashtags.csv": "object_id,account_id,content_id,timestamp_share",
+        "posts/texts.csv": "platform,account_id,post_id,timestamp,language,client,text",
         "truth.csv": "entity_type,platform,entity_id,group",
     }
     files = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
@@ -148,6 +150,13 @@ def test_counts_at_default_scale(bundle: Path, truth: dict[tuple[str, str, str],
     assert 1_800 <= len(ids_of(truth, "account", "twitter", Group.ORGANIC)) <= 2_200
     for group in (Group.VPN_CGNAT, Group.VIRAL, Group.FAN):
         assert len([g for g in truth.values() if g == group]) >= 200, group
+    for group, count in (
+        (Group.NEWS_BOTS, 10),
+        (Group.NIGHT_SHIFT, 40),
+        (Group.LANGUAGE_CHANGERS, 40),
+    ):
+        assert len(ids_of(truth, "account", "twitter", group)) == count, group
+    assert 8_000 <= len(read(bundle, "posts/texts.csv")) <= 16_000
     shares = sum(len(read(bundle, name)) for name in SHARE_FILES)
     assert 30_000 <= shares <= 80_000
 
@@ -473,14 +482,115 @@ def test_load_demo_generates_once_then_loads_every_file_idempotently(
     first = load_demo(db, out=out, scale=0.05, rejects_dir=tmp_path / "rejects")
     assert first.generated is not None and first.generated.scale == 0.05
     names = [r.path.name for r in first.reports]
-    assert names[-3:] == ["posts.csv", "urls.csv", "hashtags.csv"]
-    assert sorted(names[:-3]) == sorted(
+    assert names[-4:] == ["posts.csv", "urls.csv", "hashtags.csv", "texts.csv"]
+    assert sorted(names[:-4]) == sorted(
         Path(n).name for n in first.generated.rows if n.startswith("bundle/")
     )
     loaded = {r.path.name: r.rows_loaded + r.duplicates for r in first.reports}
     assert loaded["posts.csv"] == first.generated.rows["shares/posts.csv"]
+    assert loaded["texts.csv"] == first.generated.rows["posts/texts.csv"]
+    assert all(r.rows_rejected == 0 for r in first.reports)
     counts = db.execute_query("MATCH (n) RETURN count(n) AS n")[0][0]["n"]
     second = load_demo(db, out=out, scale=0.05, rejects_dir=tmp_path / "rejects")
     assert second.generated is None  # the folder already held this seed and scale
     assert [r.rows_loaded for r in second.reports] == [r.rows_loaded for r in first.reports]
     assert db.execute_query("MATCH (n) RETURN count(n) AS n")[0][0]["n"] == counts
+
+
+def _texts(bundle: Path) -> list[dict[str, str]]:
+    return read(bundle, "posts/texts.csv")
+
+
+def test_state_texts_are_copies_and_near_copies_in_beijing_office_hours(
+    bundle: Path, truth: dict[tuple[str, str, str], str]
+) -> None:
+    state = ids_of(truth, "account", "twitter", Group.STATE)
+    window = [
+        r
+        for r in _texts(bundle)
+        if r["account_id"] in state and int(r["timestamp"]) >= WINDOW_START
+    ]
+    assert {r["language"] for r in window} <= {"zh-cn", "en"}
+    assert {r["client"] for r in window} == {STATE_CLIENT}
+    hours = Counter((int(r["timestamp"]) // 3600 + 8) % 24 for r in window)  # UTC+8
+    office = sum(n for h, n in hours.items() if 9 <= h < 19)  # copies trail by minutes
+    assert office / len(window) >= 0.95
+    copies = Counter(r["text"] for r in window)
+    assert sum(1 for n in copies.values() if n >= 3) >= 100  # one message, many copies
+    near = [t for t in copies if t.startswith("转发") or t.endswith("👍")]
+    assert len(near) >= 100  # and edited ones
+
+
+def test_bought_accounts_change_language_client_and_hours_in_the_same_weeks(
+    bundle: Path, truth: dict[tuple[str, str, str], str]
+) -> None:
+    state = ids_of(truth, "account", "twitter", Group.STATE)
+    by_account: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in _texts(bundle):
+        if r["account_id"] in state:
+            by_account[r["account_id"]].append(r)
+    bought = {
+        a: rows
+        for a, rows in by_account.items()
+        if any(int(r["timestamp"]) < WINDOW_START - 90 * 86_400 for r in rows)
+    }
+    assert len(bought) == 45  # the state accounts created before the bursts
+    woke = []
+    for rows in bought.values():
+        rows.sort(key=lambda r: int(r["timestamp"]))
+        old = [r for r in rows if int(r["timestamp"]) < _ts("2019-01-01")]
+        new = rows[len(old) :]
+        assert {r["language"] for r in old} <= {"en", "in"}
+        assert STATE_CLIENT not in {r["client"] for r in old}
+        assert {r["client"] for r in new} == {STATE_CLIENT}
+        woke.append(int(new[0]["timestamp"]))
+    assert max(woke) - min(woke) <= 21 * 86_400
+    phrases = [
+        r
+        for rows in bought.values()
+        for r in rows
+        if "new owner" in r["text"] or "新主人" in r["text"]
+    ]
+    assert len(phrases) >= 5
+
+
+def _ts(day: str) -> int:
+    return int(datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC).timestamp())
+
+
+def test_confounders_leave_look_alike_traces(
+    bundle: Path, truth: dict[tuple[str, str, str], str]
+) -> None:
+    texts = _texts(bundle)
+    news = ids_of(truth, "account", "twitter", Group.NEWS_BOTS)
+    headlines = Counter(r["text"].rsplit(" ", 1)[0] for r in texts if r["account_id"] in news)
+    assert len(headlines) == 150 and set(headlines.values()) == {len(news)}  # every bot, each
+    fans = ids_of(truth, "account", "facebook", Group.FAN)
+    lyrics = Counter(r["text"] for r in texts if r["account_id"] in fans)
+    assert max(lyrics.values()) >= 100  # the same lines, copied
+    night = ids_of(truth, "account", "twitter", Group.NIGHT_SHIFT)
+    small_hours = [
+        (int(r["timestamp"]) // 3600 + 8) % 24 for r in texts if r["account_id"] in night
+    ]
+    share = sum(1 for h in small_hours if h >= 23 or h < 5) / len(small_hours)
+    assert share >= 0.6
+    changers = ids_of(truth, "account", "twitter", Group.LANGUAGE_CHANGERS)
+    for a in changers:
+        mine = sorted(
+            (int(r["timestamp"]), r["language"], r["client"]) for r in texts if r["account_id"] == a
+        )
+        languages = [lang for _, lang, _ in mine]
+        assert languages[0] == "en" and languages[-1] == "zh-tw"
+        assert len({c for _, _, c in mine}) == 1  # the same phone throughout
+
+
+def test_texts_parse_without_rejects(bundle: Path, tmp_path: Path) -> None:
+    report = run_load(
+        DemoPostsLoader(),
+        bundle / "posts/texts.csv",
+        driver=None,
+        rejects_dir=tmp_path,
+        dry_run=True,
+    )
+    assert (report.rows_rejected, report.duplicates) == (0, 0)
+    assert report.rows_loaded == len(_texts(bundle))

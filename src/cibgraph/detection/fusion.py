@@ -8,8 +8,9 @@ evidence; several of them, or one of each kind, are strong.
 
 The fused weight of a pair of accounts is the sum over signals of `signal weight x strength`.
 Every signal weighs 1 unless `DEFAULT_WEIGHTS` says otherwise: a trace that innocent groups
-leave as well (a night-shift team keeps one office clock, see cibgraph.detection.hours; two
-people may change phones and hours in the same fortnight, cibgraph.detection.repurposed) weighs
+leave as well (news-headline bots post identical headlines and fans copy lyrics, the text
+signals; a night-shift team keeps one office clock, cibgraph.detection.hours; two people may
+change phones and hours in the same fortnight, cibgraph.detection.repurposed) weighs
 less than `min_edge`, so it ties two accounts only together with another trace.
 Networks are then found in three steps, each a documented threshold:
 
@@ -79,7 +80,14 @@ SHOWN_OVERLAPS = 3
 
 
 #: Weights other than 1: corroborating traces, never enough alone (each below `min_edge`).
-DEFAULT_WEIGHTS: dict[str, float] = {"hours": 0.5, "repurposed": 0.6}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    # identical or near-identical text: news-headline bots and fans copying lyrics do it too;
+    # the two together stay under min_edge (near-duplicates leave identical texts to copy-paste)
+    "copypaste": 0.3,
+    "neardup": 0.3,
+    "hours": 0.5,
+    "repurposed": 0.6,
+}
 
 
 def _default_weights() -> dict[str, float]:

@@ -2,8 +2,9 @@
 
 With the state group as the positive class (truth.csv, written by cibgraph.ingest.demo):
 
-- per signal: the networks that signal alone yields (same fusion thresholds, one signal), scored
-  on accounts;
+- per signal: the networks that signal alone yields (same fusion thresholds, one signal at
+  weight 1, so that a corroborating trace is measured for what it finds by itself), scored on
+  accounts, with how many members of each confounder group those networks hold;
 - fused: all networks, and the state network (the one holding most state accounts), scored on
   accounts and on accounts + pages + groups;
 - for each confounder group, how many of its members landed in the state network (and in any).
@@ -35,7 +36,17 @@ from cibgraph.ingest.demo import Group
 from cibgraph.ingest.shares import ObjectType
 
 STATE = Group.STATE.value
-CONFOUNDERS = (Group.VPN_CGNAT.value, Group.VIRAL.value, Group.FAN.value)
+CONFOUNDERS = tuple(
+    g.value
+    for g in (
+        Group.VPN_CGNAT,
+        Group.VIRAL,
+        Group.FAN,
+        Group.NEWS_BOTS,
+        Group.NIGHT_SHIFT,
+        Group.LANGUAGE_CHANGERS,
+    )
+)
 SHARE_FILES = (
     ("shares/posts.csv", ObjectType.POST),
     ("shares/urls.csv", ObjectType.URL),
@@ -57,6 +68,7 @@ class QualityReport:
     """Everything the evaluation measured."""
 
     per_signal: dict[str, Scores]
+    per_signal_confounders: dict[str, dict[str, int]]  # signal -> group -> members swept in
     fused_any: Scores
     fused_state_accounts: Scores
     fused_state_all: Scores
@@ -128,9 +140,23 @@ def evaluate(
     runs = {k: r.run_id for k, r in done.signals.items()}
     edges = read_signal_edges(driver, runs, database=database)
     per_signal = {}
+    per_signal_confounders = {}
     for signal in SIGNALS:
-        alone = find_networks({signal: edges.get(signal, [])}, p)
-        per_signal[signal] = score((m for n in alone for m in n.members), truth, accounts)
+        solo = FusionParams(
+            min_edge=p.min_edge,
+            min_member_strength=p.min_member_strength,
+            min_size=p.min_size,
+            min_score=p.min_score,
+            min_group_share=p.min_group_share,
+            max_p_value=p.max_p_value,
+            weights={signal: 1.0},
+        )
+        alone = find_networks({signal: edges.get(signal, [])}, solo)
+        members = {m for n in alone for m in n.members}
+        per_signal[signal] = score(members, truth, accounts)
+        per_signal_confounders[signal] = {
+            g: sum(truth.get(m) == g for m in members) for g in CONFOUNDERS
+        }
     networks = done.fusion.networks
     state = max(networks, key=lambda n: sum(truth.get(m) == STATE for m in n.members), default=None)
     state_members = set(state.members) if state else set()
@@ -138,6 +164,7 @@ def evaluate(
     anywhere = {m for n in networks for m in n.members}
     return QualityReport(
         per_signal=per_signal,
+        per_signal_confounders=per_signal_confounders,
         fused_any=score(anywhere, truth, accounts),
         fused_state_accounts=score(state_members, truth, accounts),
         fused_state_all=score(state_all, truth, truth),
@@ -164,14 +191,18 @@ def format_report(report: QualityReport) -> str:
         f"{'predicted':>9} {'correct':>7}"
     ]
     for signal, s in report.per_signal.items():
-        lines.append(row(f"{signal} alone (accounts)", s))
+        swept = report.per_signal_confounders.get(signal, {})
+        named = ", ".join(f"{g} {k}" for g, k in swept.items() if k)
+        lines.append(
+            row(f"{signal} alone (accounts)", s) + (f"  confounders: {named}" if named else "")
+        )
     lines.append(row("fused, any network (accounts)", report.fused_any))
     lines.append(row("fused, state network (accounts)", report.fused_state_accounts))
     lines.append(row("fused, state network (+pages, groups)", report.fused_state_all))
     lines.append(f"networks found: {report.networks}")
     for g in CONFOUNDERS:
         lines.append(
-            f"confounder {g:16} in the state network: {report.confounders_in_state[g]:4}, "
+            f"confounder {g:17} in the state network: {report.confounders_in_state[g]:4}, "
             f"in any network: {report.confounders_in_any[g]:4}"
         )
     lines.append("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.timings.items()))

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  # the Chinese texts use full-width punctuation on purpose
 """A seeded synthetic investigation modelled on the 2019 Hong Kong case, written as a CSV bundle.
 
 The bundle holds a state-backed network (twitter accounts created in bursts, one handle pattern,
@@ -9,8 +10,17 @@ community that follows the same pages and each other. `truth.csv` says which is 
 `attributions.csv` holds only the part a platform disclosed.
 
 Layout of the output folder: `bundle/` (the neutral bundle, docs/bundle.md), `shares/posts.csv`,
-`shares/urls.csv`, `shares/hashtags.csv` (share events, one object type per file), `truth.csv`
-and `manifest.json`.
+`shares/urls.csv`, `shares/hashtags.csv` (share events, one object type per file),
+`posts/texts.csv` (posts with their text, language and client: cibgraph.ingest.demo_posts),
+`truth.csv` and `manifest.json`.
+
+The state network also leaves the traces of text and time the 2019 analyses found: cells post
+one message in Chinese as exact copies and near-copies, in Beijing office hours (UTC+8); the
+accounts created before the bursts were bought, with years of English or Indonesian spam from
+marketing tools at American hours, then months of silence, then Chinese from the network's client
+in the same three weeks ("test new owner"). Four more confounders leave one of those traces
+innocently: news-headline bots posting identical headlines, fans copying song lyrics, a night
+shift posting in one time zone's small hours, and people who start posting in another language.
 
 Everything comes from `random.Random` seeded by the seed and a section name, so one seed and one
 scale give byte-identical files (on one Python minor version). Rows are streamed to disk; only
@@ -51,6 +61,16 @@ MAX_SCALE: Final = 1000.0  # twitter account ids keep a unique 22-bit index per 
 
 _ACCOUNT_COLUMNS = "platform,id,handle,name,description,location,profile_url,created_at,followers"
 SHARE_COLUMNS: Final = ("object_id", "account_id", "content_id", "timestamp_share")
+# posts/texts.csv: one post with its text, language and client (epoch seconds), the demo's own.
+POST_COLUMNS: Final = (
+    "platform",
+    "account_id",
+    "post_id",
+    "timestamp",
+    "language",
+    "client",
+    "text",
+)
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
     name: tuple(header.split(","))
     for name, header in (
@@ -66,6 +86,7 @@ HEADERS: Final[dict[str, tuple[str, ...]]] = {
         ("shares/posts.csv", ",".join(SHARE_COLUMNS)),
         ("shares/urls.csv", ",".join(SHARE_COLUMNS)),
         ("shares/hashtags.csv", ",".join(SHARE_COLUMNS)),
+        ("posts/texts.csv", ",".join(POST_COLUMNS)),
         ("truth.csv", "entity_type,platform,entity_id,group"),
     )
 }
@@ -80,6 +101,9 @@ class Group(StrEnum):
     VPN_CGNAT = "vpn_cgnat_users"
     VIRAL = "viral_wave"
     FAN = "fan_community"
+    NEWS_BOTS = "news_bots"
+    NIGHT_SHIFT = "night_shift"
+    LANGUAGE_CHANGERS = "language_changers"
 
 
 # Counts at scale 1; every one is multiplied by the scale (at least 1 each).
@@ -108,7 +132,12 @@ BASE_COUNTS: Final[dict[str, int]] = {
     "fan_community": 250,
     "fan_pages": 3,
     "fan_groups": 1,
+    "state_messages": 160,
+    "news_bots": 10,
+    "night_shift": 40,
+    "language_changers": 40,
 }
+NEWS_HEADLINES: Final = 150  # every news bot posts each of them: not scaled
 CELL_SIZE: Final = 30  # state accounts are run in cells of about this size, at every scale
 
 TWITTER_EPOCH_MS: Final = 1_288_834_974_657
@@ -275,6 +304,127 @@ ORGANIC_HOURS_CUM: Final = tuple(
 )
 HOURS: Final = tuple(range(24))
 
+# The state network's messages: an opener, a claim and a call, numbered per message.
+ZH_OPENERS: Final = _lines("""
+    香港是中国的香港，
+    大家看清楚了，
+    真相只有一个：
+    我们要说的是，
+    请所有香港市民注意，
+    外国势力又来了，
+    事实胜于雄辩，
+    爱国爱港的朋友们，
+""")
+ZH_CLAIMS: Final = _lines("""
+    暴徒破坏社会秩序，必须依法严惩
+    激进分子堵塞道路，影响市民上班
+    少数人勾结外国势力，搞乱香港
+    警察依法执法，守护香港安宁
+    暴力行为没有任何借口，法治不容挑战
+    示威者冲击立法会，严重违法
+    香港经济受到严重打击，市民苦不堪言
+    蟑螂们躲在口罩后面，不敢见人
+""")
+ZH_CALLS: Final = _lines("""
+    支持香港警察，止暴制乱！
+    请大家一起转发，让更多人看到真相
+    守护香港，人人有责
+    反对暴力，珍惜和平
+    我们都是中国人，团结一心
+    恢复秩序，还香港安宁
+""")
+# The bought accounts' earlier lives, and the tools that posted for them.
+SPAM_CLIENTS: Final = ("IFTTT", "dlvr.it", "Hootsuite", "twittbot.net", "Twitter for Android")
+EN_SPAM: Final = _lines("""
+    Get {n}% off designer shoes today only! Code SHOE{k}
+    Follow for daily crypto tips, {n}x gains guaranteed #{k}
+    Best weight loss tea, {n} cups a day, order now {k}
+    Win a free phone! Retweet and follow, draw number {k}
+    New followers every day, {n} followers for $1, deal {k}
+    Cheap flights to Bali from ${n}, offer {k}
+""")
+ID_SPAM: Final = _lines("""
+    Promo hari ini diskon {n}% untuk semua produk, kode {k}
+    Jual followers murah {n} ribu saja, hubungi admin {k}
+    Obat pelangsing alami, hasil dalam {n} hari, pesan {k}
+    Pulsa murah semua operator, diskon {n}% kode {k}
+""")
+OWNER_PHRASES: Final = (
+    "test new owner",
+    "Test new owner",
+    "new owner test 1",
+    "测试新主人",
+    "此号已转让，新号主测试",
+)
+FEED_CLIENTS: Final = ("dlvr.it", "IFTTT", "twitterfeed", "Buffer", "SocialFlow")
+NEWS_SUBJECTS: Final = _lines("""
+    Hong Kong stocks
+    The Legislative Council
+    MTR Corporation
+    The Observatory
+    Cathay Pacific
+    The Hospital Authority
+    Hong Kong police
+    The Education Bureau
+    Protesters
+    The airport authority
+""")
+NEWS_VERBS: Final = _words("announce warn report delay approve reject review extend suspend")
+NEWS_OBJECTS: Final = _lines("""
+    new measures for commuters
+    a typhoon signal
+    record trading volumes
+    changes to the budget
+    extra flights to Taipei
+    a review of exam rules
+    weekend service changes
+    a public consultation
+""")
+NEWS_WHEN: Final = _lines("""
+    on Monday
+    this week
+    after talks
+    amid protests
+    ahead of the holiday
+    late on Friday
+""")
+# The lyrics fans post (a synthetic Cantopop song).
+LYRICS: Final = _lines("""
+    星光照亮我們的夜空 照亮你的心
+    就算世界再冷 我也陪你走到最後
+    Shine on me, shine on you, tonight
+    我們的夢 不會停 不會醒
+    Hold my hand until the morning light
+    一起唱 一起笑 一起哭 一起飛
+    星光男孩 永遠在一起 永遠不分開
+    You are the star in my sky
+""")
+EN_CHAT: Final = _words(
+    "coffee tired shift home sleep morning night rain bus tea ward patient quiet busy long"
+    " break dinner breakfast movie game cat dog phone music friend weekend sunrise taxi noodles"
+    " colleague boss happy sad finally again today tomorrow late early watching reading"
+)
+ZH_CHAT: Final = _words(
+    "今天 天氣 很好 我們 一起 去 飲茶 落雨 返工 放工 好攰 食飯 朋友 電影 周末 行山 開心"
+    " 咖啡 睇書 屋企 貓 狗 音樂 地鐵 巴士"
+)
+
+
+def _near_copy(rng: random.Random, text: str) -> str:
+    """The text with a few characters changed, as someone retyping or editing it would."""
+    edits: tuple[Callable[[str], str], ...] = (
+        lambda t: t.replace("，", ","),
+        lambda t: t + "！",
+        lambda t: "转发：" + t,
+        lambda t: t.replace("！", "!!"),
+        lambda t: t.replace("香港", "HK", 1),
+        lambda t: t + " 👍",
+    )
+    out = text
+    for edit in rng.sample(edits, 2):
+        out = edit(out)
+    return out if out != text else text + "！！"
+
 
 def scaled_counts(scale: float) -> dict[str, int]:
     """The entity and event counts at a scale (each at least 1)."""
@@ -370,6 +520,10 @@ class _Bundle:
         self.influencers = array("q")
         self.vpn_tw = array("q")
         self.viral_tw = array("q")
+        self.news_tw = array("q")
+        self.night_tw = array("q")
+        self.changer_tw = array("q")
+        self.state_old: list[tuple[int, int]] = []  # bought accounts: (id, created)
         # facebook populations
         self.state_fb = array("q")
         self.organic_fb = array("q")
@@ -378,6 +532,9 @@ class _Bundle:
             Group.ORGANIC: self.organic_tw,
             Group.VPN_CGNAT: self.vpn_tw,
             Group.VIRAL: self.viral_tw,
+            Group.NEWS_BOTS: self.news_tw,
+            Group.NIGHT_SHIFT: self.night_tw,
+            Group.LANGUAGE_CHANGERS: self.changer_tw,
         }
         self.facebook_pools = {
             Group.STATE: self.state_fb,
@@ -432,7 +589,7 @@ class _Bundle:
     # ---------------------------------------------------------------- run
 
     def run(self) -> None:
-        for sub in ("bundle", "shares"):
+        for sub in ("bundle", "shares", "posts"):
             (self.out / sub).mkdir(parents=True, exist_ok=True)
         try:
             for name, header in HEADERS.items():
@@ -445,6 +602,7 @@ class _Bundle:
             self._pages_and_groups()
             self._follows()
             self._shares()
+            self._posts()
         finally:
             for f in self.files.values():
                 f.close()
@@ -483,6 +641,9 @@ class _Bundle:
             (Group.ORGANIC, "twitter", n["organic_twitter"]),
             (Group.VPN_CGNAT, "twitter", n["vpn_cgnat_users"]),
             (Group.VIRAL, "twitter", n["viral_wave"]),
+            (Group.NEWS_BOTS, "twitter", n["news_bots"]),
+            (Group.NIGHT_SHIFT, "twitter", n["night_shift"]),
+            (Group.LANGUAGE_CHANGERS, "twitter", n["language_changers"]),
             (Group.STATE, "facebook", n["state_facebook"]),
             (Group.ORGANIC, "facebook", n["organic_facebook"]),
             (Group.FAN, "facebook", n["fan_community"]),
@@ -544,6 +705,8 @@ class _Bundle:
         else:
             created = rng.randrange(_ts("2012-01-01T00:00:00"), _ts("2017-01-01T00:00:00"))
         uid = self._snowflake(rng, created, index)
+        if burst >= len(STATE_BURSTS):
+            self.state_old.append((uid, created))
         if rng.random() < 0.5:
             name = rng.choice(HANZI_NAMES)
         else:
@@ -1072,6 +1235,182 @@ class _Bundle:
             for a in crowd[w::waves]:
                 self._tweet(a, t + 20 + min(3600, int(rng.expovariate(1 / 150))), retweet_of=post)
 
+    # ---------------------------------------------------------------- posts with text
+
+    def _post(
+        self,
+        platform: str,
+        account: int,
+        post_id: object,
+        ts: int,
+        language: str,
+        client: str,
+        text: str,
+    ) -> None:
+        self.write("posts/texts.csv", (platform, account, post_id, ts, language, client, text))
+
+    def _text_tweet(self, account: int, ts: int, language: str, client: str, text: str) -> None:
+        self._post("twitter", account, self.tweet_id(ts), ts, language, client, text)
+
+    def _posts(self) -> None:
+        """posts/texts.csv: the state network's texts (copies and near-copies in Chinese, posted
+        in Beijing office hours; the bought accounts' earlier lives in English or Indonesian and
+        their new owners' first words), and the confounders: news-headline bots, fans copying
+        lyrics, a night shift in one time zone, people who start posting in another language."""
+        rng = self.rng("posts")
+        self._state_messages(rng)
+        self._bought_accounts(rng)
+        self._news_bots(rng)
+        self._fan_lyrics(rng)
+        self._night_shift(rng)
+        self._language_changers(rng)
+
+    def _office_time(self, rng: random.Random) -> int:
+        """A time in Beijing office hours (09:00-18:00 UTC+8), mostly on a weekday."""
+        monday = _ts("2019-06-10T00:00:00")
+        while True:
+            day = rng.randrange((WINDOW_END - WINDOW_START) // DAY)
+            weekend = ((WINDOW_START + day * DAY - monday) // DAY) % 7 >= 5
+            if not weekend or rng.random() < 0.2:
+                break
+        return WINDOW_START + day * DAY + rng.randrange(3600, 9 * 3600)
+
+    def _state_messages(self, rng: random.Random) -> None:
+        """A cell posts one message: some copy it exactly, others change a few characters."""
+        for m in range(self.n["state_messages"]):
+            cell = self.cells[rng.randrange(len(self.cells))]
+            if len(cell) < 2:
+                continue
+            t0 = self._office_time(rng)
+            text = (
+                f"{rng.choice(ZH_OPENERS)}{rng.choice(ZH_CLAIMS)}，{rng.choice(ZH_CALLS)}"
+                f"（{m + 1}）"
+            )
+            crew = rng.sample(cell, max(2, int(len(cell) * rng.uniform(0.3, 0.6))))
+            for a in crew:
+                copy = text if rng.random() < 0.5 else _near_copy(rng, text)
+                ts = t0 + self._delay(rng) * 4
+                self._text_tweet(a, ts, "zh-cn", STATE_CLIENT, copy)
+
+    def _bought_accounts(self, rng: random.Random) -> None:
+        """The accounts created before the bursts were bought: years of spam in English or
+        Indonesian from marketing tools at American hours, months of silence, then the new
+        owner's first posts in Chinese from the network's client, in Beijing office hours,
+        all within the same three weeks; a third of them say so ("test new owner")."""
+        takeover_from = _ts("2019-05-20T00:00:00")
+        for uid, created in self.state_old:
+            indonesian = rng.random() < 0.3
+            client = rng.choice(SPAM_CLIENTS)
+            start = max(created, _ts("2015-01-01T00:00:00"))
+            end = _ts("2018-12-31T00:00:00")
+            for _ in range(rng.randint(25, 60)):
+                day = rng.randrange(start, end) // DAY * DAY
+                ts = day + rng.randrange(13 * 3600, 23 * 3600)  # 08:00-18:00 in New York
+                if indonesian:
+                    text = rng.choice(ID_SPAM).format(
+                        n=rng.randrange(10, 99), k=rng.randrange(1000)
+                    )
+                    language = "in"
+                else:
+                    text = rng.choice(EN_SPAM).format(
+                        n=rng.randrange(10, 99), k=rng.randrange(1000)
+                    )
+                    language = "en"
+                self._text_tweet(uid, ts, language, client, text)
+            woke = takeover_from + rng.randrange(21 * DAY)
+            woke = woke // DAY * DAY + rng.randrange(3600, 9 * 3600)
+            if rng.random() < 0.35:
+                phrase = rng.choice(OWNER_PHRASES)
+                language = "en" if phrase.isascii() else "zh-cn"
+                self._text_tweet(uid, woke, language, STATE_CLIENT, phrase)
+            else:
+                self._text_tweet(uid, woke, "zh-cn", STATE_CLIENT, rng.choice(ZH_CLAIMS))
+            for _ in range(rng.randint(8, 14)):
+                text = f"{rng.choice(ZH_OPENERS)}{rng.choice(ZH_CLAIMS)}"
+                self._text_tweet(uid, self._office_time(rng), "zh-cn", STATE_CLIENT, text)
+
+    def _news_bots(self, rng: random.Random) -> None:
+        """Headline bots: every bot posts every headline of one feed, each polling it at its own
+        pace, around the clock, each with its own short link."""
+        bots = list(self.news_tw)
+        clients = [rng.choice(FEED_CLIENTS) for _ in bots]
+        polls = [rng.randint(5, 30) * 60 for _ in bots]
+        for h in range(NEWS_HEADLINES):
+            t = rng.randrange(WINDOW_START, WINDOW_END - DAY)
+            headline = (
+                f"{rng.choice(NEWS_SUBJECTS)} {rng.choice(NEWS_VERBS)} "
+                f"{rng.choice(NEWS_OBJECTS)} {rng.choice(NEWS_WHEN)} ({h + 1})"
+            )
+            for i, bot in enumerate(bots):
+                ts = t + rng.randrange(polls[i]) + rng.randint(5, 60)
+                link = f"https://lnk.example/{bot % 100_000:05d}{h:04d}"
+                self._text_tweet(bot, ts, "en", clients[i], f"{headline} {link}")
+
+    def _fan_lyrics(self, rng: random.Random) -> None:
+        """On release nights fans post lines of the new song's chorus, many the same lines
+        within the hour, some with hearts; on other evenings a line now and then."""
+        fans = list(self.fan_fb)
+        counter = 0
+        releases = [rng.randrange(WINDOW_START, WINDOW_END - DAY) // DAY * DAY for _ in range(3)]
+        for a in fans:
+            lines: list[tuple[int, str]] = []
+            for night in releases:
+                if rng.random() < 0.7:
+                    for line in rng.sample(LYRICS, rng.randint(2, 4)):
+                        at = night + 12 * 3600 + rng.randrange(2 * 3600)  # 20:00-22:00 in HK
+                        lines.append((at, line))
+            for _ in range(rng.randint(1, 4)):
+                day = rng.randrange(WINDOW_START, WINDOW_END) // DAY * DAY
+                at = day + rng.randrange(10 * 3600, 16 * 3600)  # HK evenings, any day
+                lines.append((at, rng.choice(LYRICS)))
+            for ts, line in lines:
+                if rng.random() < 0.4:
+                    line += rng.choice(("❤️", " ❤️❤️", " 🎶", "！！"))
+                counter += 1
+                language = "zh-hk" if not line.isascii() else "en"
+                self._post("facebook", a, f"{a}_{counter}", ts, language, "", line)
+
+    def _chat(self, rng: random.Random, words: Sequence[str]) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(6, 12)))
+
+    def _night_shift(self, rng: random.Random) -> None:
+        """Nurses and guards of one Hong Kong night shift on one rota (weeknights): they post
+        in the quiet hours, 23:00-05:00 local, a little on their days off, each about their
+        own things. To the hours signal they are one office at UTC-6."""
+        for a in self.night_tw:
+            client = rng.choices(ORGANIC_CLIENTS, cum_weights=ORGANIC_CLIENTS_CUM)[0]
+            for _ in range(rng.randint(40, 80)):
+                day = rng.randrange((WINDOW_END - WINDOW_START) // DAY)
+                start = WINDOW_START + day * DAY
+                weekday = ((start // DAY) + 3) % 7 < 5  # the epoch was a Thursday
+                if rng.random() < 0.9 and weekday:
+                    ts = start + 15 * 3600 + rng.randrange(6 * 3600)  # 23:00-05:00 UTC+8
+                else:
+                    ts = start + rng.randrange(DAY)
+                self._text_tweet(a, ts, "en", client, self._chat(rng, EN_CHAT))
+
+    def _language_changers(self, rng: random.Random) -> None:
+        """People who start posting in Chinese (moving, or a new job), on their own dates: the
+        same phone and the same hours before and after."""
+        for a in self.changer_tw:
+            client = rng.choices(ORGANIC_CLIENTS, cum_weights=ORGANIC_CLIENTS_CUM)[0]
+            switch = rng.randrange(_ts("2018-09-01T00:00:00"), _ts("2019-07-01T00:00:00"))
+            start = switch - rng.randint(60, 200) * DAY
+            for _ in range(rng.randint(25, 45)):
+                ts = rng.randrange(start, WINDOW_END) // DAY * DAY
+                ts += (rng.choices(HOURS, cum_weights=ORGANIC_HOURS_CUM)[0]) * 3600
+                ts += rng.randrange(3600)
+                if ts < switch:
+                    self._text_tweet(a, ts, "en", client, self._chat(rng, EN_CHAT))
+                else:
+                    self._text_tweet(
+                        a,
+                        ts,
+                        "zh-tw",
+                        client,
+                        "".join(rng.choice(ZH_CHAT) for _ in range(rng.randint(4, 8))),
+                    )
+
     # ---------------------------------------------------------------- manifest
 
     def _manifest(self) -> None:
@@ -1122,6 +1461,9 @@ DEMO_SHARES: Final = (
     ("shares/hashtags.csv", "Hashtag"),
 )
 
+# The posts with their texts (cibgraph.ingest.demo_posts), loaded last.
+DEMO_POSTS: Final = "posts/texts.csv"
+
 LoadFiles = Callable[["Loader", list[Path]], list["LoadReport"]]
 
 
@@ -1166,6 +1508,7 @@ def load_demo(
     """
     from cibgraph.ingest.base import run_load
     from cibgraph.ingest.bundle import BundleLoader, bundle_files
+    from cibgraph.ingest.demo_posts import DemoPostsLoader
     from cibgraph.ingest.shares import ObjectType, ShareEventsLoader
 
     generated = None
@@ -1194,4 +1537,5 @@ def load_demo(
     reports = load(BundleLoader(), bundle_files([out / "bundle"]))
     for name, label in DEMO_SHARES:
         reports += load(ShareEventsLoader(object_type=ObjectType(label)), [out / name])
+    reports += load(DemoPostsLoader(), [out / DEMO_POSTS])
     return DemoLoad(generated, reports, time.perf_counter() - started)

@@ -40,7 +40,8 @@ def demo_files(folder: Path) -> list[Path]:
     """The files `cibgraph demo load` loads from a demo folder."""
     bundle = folder / "bundle"
     found = bundle_files([bundle]) if bundle.is_dir() else []
-    return [*found, *sorted((folder / "shares").glob("*.csv"))]
+    shares = sorted((folder / "shares").glob("*.csv"))
+    return [*found, *shares, *sorted((folder / "posts").glob("*.csv"))]
 
 
 def remove_sources(
