@@ -272,3 +272,20 @@ def test_export_format_groups_is_coortweets_rbind_of_detect_groups(
         1,
         "error: no coordination run 'nope' in the graph\n",
     )
+
+
+def test_fusion_evidence_states_the_runs_scope(db: Driver, tmp_path: Path) -> None:
+    from cibgraph.detection.coordination import SIGNAL
+    from cibgraph.neo4j.runner import QueryRunner
+
+    _load(db, tmp_path)
+    out = CliRunner().invoke(
+        app, ["detect", "coordination", "--object-type", "url", "--per-type", *WINDOW]
+    )
+    run = out.output.split()[1]
+    rows = QueryRunner(db).run(SIGNAL.fusion.query, {"run": run})
+    assert rows  # edges of weight >= 2 were written
+    text = SIGNAL.edge(rows[0]).text
+    assert "times within the time window (object types url; each object type its own space; on" in (
+        text
+    )

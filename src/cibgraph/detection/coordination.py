@@ -849,9 +849,12 @@ def _strength(row: Mapping[str, Any]) -> float:
 def _evidence(row: Mapping[str, Any]) -> str:
     p = row.get("p_value")
     null = "" if p is None else f"; p {float(p):.2g} by the permutation null"
+    scope = row.get("scope")
+    scoped = f"{scope}; " if scope else ""
     return (
         f"{row['a']} and {row['b']} shared the same content {int(row['weight'])} times within "
-        f"the time window (on average {float(row['avg_time_delta'] or 0):.0f} s apart{null})"
+        f"the time window ({scoped}on average {float(row['avg_time_delta'] or 0):.0f} s "
+        f"apart{null})"
     )
 
 
