@@ -116,6 +116,54 @@ def test_group_and_instagram_exports(db: Driver, tmp_path: Path) -> None:
     ]
 
 
+MCL_HEADER = (
+    "id,creation_time,text,lang,content_type,mcl_url,surface.id,surface.type,surface.name,"
+    "surface.username,post_owner.id,post_owner.type,post_owner.name,link_attachment.link,"
+    "shared_post_id,statistics.share_count\n"
+)
+
+
+def test_a_meta_content_library_export(db: Driver, tmp_path: Path) -> None:
+    path = tmp_path / "mcl.csv"
+    path.write_text(
+        MCL_HEADER
+        + "9001,2024-03-01T10:00:00+0000,Read #Vote,en,link,https://mcl.example/9001,500,GROUP,"
+        "Friends,friends,77,PROFILE,Someone,https://www.news.example.org/a?utm_source=fb,,3\n"
+        + "9002,1709287230,Same,en,status,,500,GROUP,Friends,friends,78,PROFILE,Other,"
+        ",9001,0\n"
+        + "9003,2024-03-01T10:01:00,A page,en,link,,600,PAGE,A Page,apage,600,PAGE,A Page,"
+        "https://news.example.org/a,,0\n"
+        + "9004,soon,bad time,en,link,,500,GROUP,Friends,friends,79,PROFILE,X,,,0\n"
+    )
+    report = run_load(CrowdTangleLoader(), path, driver=db, rejects_dir=tmp_path)
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (4, 2, 2)
+    assert report.shares == {
+        "url": ShareTally(events=1, repeats=0),
+        "post": ShareTally(events=1, repeats=0),
+        "hashtag": ShareTally(events=1, repeats=0),
+    }
+    rows = read(
+        db,
+        "MATCH (g:Group)-[s:SHARED]->(o) RETURN g.key AS g, g.name AS n, s.content_id AS c, "
+        "labels(o)[0] AS l, o.key AS o, s.at.epochSeconds AS t ORDER BY c, l",
+    )
+    assert [tuple(r.values()) for r in rows] == [
+        ("facebook:500", "Friends", "9001", "Hashtag", "vote", 1709287200),
+        ("facebook:500", "Friends", "9001", "Url", "https://news.example.org/a", 1709287200),
+        ("facebook:500", "Friends", "9002", "Post", "facebook:9001", 1709287230),
+    ]
+    with (tmp_path / "mcl.csv.rejects.csv").open() as fh:
+        rejects = [(r["line"], r["field"], r["reason"]) for r in csv.DictReader(fh)]
+    assert rejects[0] == (
+        "4",
+        "surface.type",
+        "a PAGE surface in a file of Groups: split the file by surface.type",
+    )
+    assert rejects[1][:2] == ("5", "creation_time")
+    post = read(db, "MATCH (p:Post {key: 'facebook:9001'}) RETURN p.language AS l, p.url AS u")
+    assert post[0].data() == {"l": "en", "u": "https://mcl.example/9001"}
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [

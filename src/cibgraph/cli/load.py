@@ -253,7 +253,8 @@ def load_crowdtangle(
     rejects_dir: RejectsDir = Path("rejects"),
     batch_size: BatchSize = 10_000,
 ) -> None:
-    """CrowdTangle historical-data CSV exports: Facebook pages or groups, Instagram accounts."""
+    """CrowdTangle CSV exports (Facebook pages or groups, Instagram accounts) and Meta Content
+    Library CSV exports (id, creation_time, surface.*, link_attachment.link)."""
     try:
         loader = CrowdTangleLoader(platform=platform)
     except ValueError as exc:

@@ -1,4 +1,4 @@
-"""CrowdTangle's historical-data CSV exports of Facebook pages, Facebook groups and Instagram.
+"""CrowdTangle's CSV exports (Facebook pages, groups, Instagram) and Meta Content Library's.
 
 The dashboard's export (Historical Data) writes one row per post. A page export names the page
 in `Page Name`, a group export in `Group Name`, an Instagram export in `Account`; each has
@@ -34,6 +34,7 @@ from cibgraph.ingest.events import (
     Shared,
     hashtags_in,
     read_header,
+    time_ms,
 )
 from cibgraph.ingest.files import open_text, read_csv_rows
 from cibgraph.ingest.rows import LoadError, Parsed, Reject
@@ -73,6 +74,7 @@ ZONES: dict[str, int] = {
 }
 _TIME = re.compile(r"(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s*([A-Za-z]+|[+-]\d{2}:?\d{2})?")
 ACTORS = {"Page Name": "Page", "Group Name": "Group", "Account": "Account"}
+MCL_ACTORS = {"PAGE": "Page", "GROUP": "Group"}  # Meta Content Library's surface / owner types
 
 
 def post_time_ms(text: str, field: str) -> int:
@@ -110,11 +112,15 @@ class CrowdTangleLoader(EventLoader):
 
     def parse(self, path: Path) -> Iterator[Parsed]:
         header = read_header(path)
+        if "id" in header and "creation_time" in header:
+            yield from self._content_library(path, header)
+            return
         kinds = [c for c in ACTORS if c in header]
         if len(kinds) != 1 or "Post Created" not in header or "URL" not in header:
             raise LoadError(
                 f"{path}: not a CrowdTangle export; expected one of {', '.join(ACTORS)}, and "
-                "Post Created, URL, Facebook Id or User Name (its columns: "
+                "Post Created, URL, Facebook Id or User Name; or Meta Content Library's id, "
+                "creation_time and surface.id or post_owner.id (its columns: "
                 f"{', '.join(h[:40] for h in header[:30])})"
             )
         name_column = kinds[0]
@@ -179,6 +185,82 @@ class CrowdTangleLoader(EventLoader):
             profile=profile,
             write_post=True,
             fields=(id_column, "URL"),
+        )
+
+    def _content_library(self, path: Path, header: list[str]) -> Iterator[Parsed]:
+        side = "surface" if "surface.id" in header else "post_owner"
+        if f"{side}.id" not in header:
+            raise LoadError(
+                f"{path}: a Meta Content Library export needs surface.id or post_owner.id "
+                "(the actor)"
+            )
+        required = ["id", "creation_time", f"{side}.id"]
+        optional = [h for h in header if h not in required]
+        label: str | None = None
+        with open_text(path) as fh:
+            for line, rec in read_csv_rows(fh, path, required=required, optional=optional):
+                if isinstance(rec, Reject):
+                    yield rec
+                    continue
+                raw = ",".join(rec[c] for c in header)
+                kind = rec.get(f"{side}.type", "").strip().upper()
+                row_label = MCL_ACTORS.get(kind, "Account")
+                if label is None:  # the file's first row says what its actors are
+                    label = self.actor_label = row_label
+                elif row_label != label:
+                    reason = (
+                        f"a {kind or 'untyped'} {side} in a file of {label}s: split the "
+                        f"file by {side}.type"
+                    )
+                    yield Reject(line, f"{side}.type", reason, raw)
+                    continue
+                try:
+                    event = self._library_event(rec, side)
+                except (EventError, FieldError) as exc:
+                    yield Reject(line, exc.field, exc.reason, raw)
+                    continue
+                yield self.accept_or_reject(line, event, identity=raw, raw=raw)
+
+    def _library_event(self, rec: dict[str, str], side: str) -> PostEvent:
+        actor = check_key(rec[f"{side}.id"].strip(), f"{side}.id")
+        post_id = check_key(rec["id"].strip(), "id")
+        at_ms = time_ms(rec["creation_time"], "creation_time")
+        text = check_text(rec.get("text", ""), "text")
+        shared: list[Shared] = []
+        link = rec.get("link_attachment.link", "").strip()
+        if link:
+            shared.append(
+                Shared(
+                    ObjectType.URL, check_key(link, "link_attachment.link"), "link_attachment.link"
+                )
+            )
+        reshared = rec.get("shared_post_id", "").strip()
+        if reshared:
+            shared.append(
+                Shared(ObjectType.POST, check_key(reshared, "shared_post_id"), "shared_post_id")
+            )
+        shared += [
+            Shared(ObjectType.HASHTAG, check_key(t, "text"), "text") for t in hashtags_in(text)
+        ]
+        profile = {
+            key: check_text(rec[f"{side}.{column}"].strip(), f"{side}.{column}")
+            for column, key in (("name", "name"), ("username", "handle"))
+            if rec.get(f"{side}.{column}", "").strip()
+        }
+        props: dict[str, Any] = {}
+        for column, key in (("lang", "language"), ("content_type", "type"), ("mcl_url", "url")):
+            if rec.get(column, "").strip():
+                props[key] = check_text(rec[column].strip(), column)
+        return PostEvent(
+            account_id=actor,
+            content_id=post_id,
+            at_ms=at_ms,
+            shared=shared,
+            text=text or None,
+            post_props=props,
+            profile=profile,
+            write_post=True,
+            fields=(f"{side}.id", "id"),
         )
 
 
