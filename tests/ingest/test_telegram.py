@@ -38,16 +38,16 @@ def test_a_channel_export_loads_messages_and_share_events(db: Driver, tmp_path: 
         "url": ShareTally(events=4, repeats=1),
         "hashtag": ShareTally(events=2, repeats=1),
         "forward": ShareTally(events=1, repeats=0),
-        "mention": ShareTally(events=1, repeats=0),
+        "mention": ShareTally(events=2, repeats=0),
     }
     nodes = read(db, NODES)[0].data()
     assert nodes == {
-        "accounts": 2,
+        "accounts": 3,
         "posts": 6,
         "urls": 2,
         "domains": 2,
         "tags": 1,
-        "shared": 6,
+        "shared": 7,
         "posted": 5,
     }
     original = "telegram:fwd:Other Voice:" + hashlib.sha1(b"They lie").hexdigest()[:20]
@@ -57,6 +57,7 @@ def test_a_channel_export_loads_messages_and_share_events(db: Driver, tmp_path: 
         ("1001/2", channel, "Url", "https://news.example.org/a", None),
         ("1001/3", channel, "Post", original, "forward"),
         ("1001/4", channel, "Account", "telegram:othervoice", None),
+        ("1001/4", channel, "Account", "telegram:user4242", None),  # a mention_name
         ("1001/4", channel, "Url", "https://news.example.org/a", None),
         ("1001/4", channel, "Url", "https://t.me/othervoice/77", None),
     ]
@@ -69,7 +70,7 @@ def test_a_channel_export_loads_messages_and_share_events(db: Driver, tmp_path: 
         ("1001/10", "posted as the channel", 1646129100),
         ("1001/2", "Read https://www.news.example.org/a?utm_source=tg #Ukraine", 1646128800),
         ("1001/3", "They lie", 1646128860),
-        ("1001/4", "See here @othervoice t.me/othervoice/77", 1646128920),
+        ("1001/4", "See here @othervoice t.me/othervoice/77Ann", 1646128920),
         ("1001/5", "Good morning", 1646129100),
     ]
     name = read(db, f"MATCH (a:Account {{key: '{channel}'}}) RETURN a.name AS n")[0]["n"]
@@ -78,7 +79,7 @@ def test_a_channel_export_loads_messages_and_share_events(db: Driver, tmp_path: 
         rejects = [(r["line"], r["field"]) for r in csv.DictReader(fh)]
     assert rejects == [("6", "date"), ("7", "id"), ("8", "text_entities")]
     synced = ShareLog.for_database().sync(db)
-    assert (synced.events, synced.rebuilt) == (6, False)
+    assert (synced.events, synced.rebuilt) == (7, False)
 
     again = run_load(TelegramLoader(), EXPORT, driver=db, rejects_dir=tmp_path)
     assert (again.rows_loaded, again.duplicates, again.skipped) == (5, 1, 1)
@@ -133,4 +134,4 @@ def test_cli_loads_an_export(db: Driver, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2, result.output
     assert "forward" in result.output
-    assert read(db, "MATCH ()-[s:SHARED]->() RETURN count(s) AS n")[0]["n"] == 6
+    assert read(db, "MATCH ()-[s:SHARED]->() RETURN count(s) AS n")[0]["n"] == 7

@@ -18,7 +18,9 @@ same entities with their `type` (`plain`, `link`, `text_link` with `href`, `hash
   digest of the text (`telegram:fwd:<forwarded_from>:<sha1>`): two channels forwarding one
   original message share one object;
 - each link (`link` entities, a bare `t.me/x` read as https, and `text_link` hrefs) a share of
-  the normalised URL, each `hashtag` a hashtag share, each `mention` a share of the account.
+  the normalised URL, each `hashtag` a hashtag share, each `mention` a share of the account
+  (`telegram:<username>`; a `mention_name`, a user without a username, `telegram:user<id>` as
+  `from_id` names users).
 
 Service messages (`"type": "service"`: joins, pins, ...) are skipped and counted. The document
 is read twice with ijson, a streaming parser: once to check that all of it is JSON holding
@@ -203,6 +205,8 @@ class TelegramLoader(EventLoader):
                 tags[value.strip().lstrip("#").lower()] = None
             elif kind == "mention":
                 mentions[value.strip().lstrip("@")] = None
+            elif kind == "mention_name" and isinstance(entity.get("user_id"), int | str):
+                mentions[f"user{entity['user_id']}"] = None  # no username: by id, as from_id
         shared += [
             Shared(ObjectType.URL, check_key(u, "text_entities"), "text_entities") for u in links
         ]
