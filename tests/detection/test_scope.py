@@ -184,8 +184,8 @@ def test_the_run_records_its_scope(db: Driver, tmp_path: Path) -> None:
         (["--source", "nothing.csv"], "no loaded file is called 'nothing.csv'"),
         (["--campaign", "nobody"], "no campaign or network is called 'nobody'"),
         (
-            ["--object-type", "url", "--null-permutations", "5"],
-            "the permutation null reads every share event",
+            ["--per-type", "--null-permutations", "5"],
+            "the permutation null shuffles one object space: run it without --per-type",
         ),
     ],
 )
@@ -289,3 +289,16 @@ def test_fusion_evidence_states_the_runs_scope(db: Driver, tmp_path: Path) -> No
     assert "times within the time window (object types url; each object type its own space; on" in (
         text
     )
+
+
+def test_a_scoped_run_takes_the_permutation_null(db: Driver, tmp_path: Path) -> None:
+    _load(db, tmp_path)
+    params = CoordinationParams(
+        time_window=30, min_participation=2, object_type=("url",), null_permutations=20, seed=3
+    )
+    result = compute_from_log(db, params)
+    edges = {(e.account, e.other) for e in result.edges}
+    assert len(edges) == 30 and set(result.nulls) == edges
+    assert all(0 < n.p_value <= 1 for n in result.nulls.values())
+    assert min(n.p_value for n in result.nulls.values()) < 0.5  # the crew is not chance
+    assert compute_from_log(db, params).nulls == result.nulls  # seeded

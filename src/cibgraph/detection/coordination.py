@@ -67,6 +67,7 @@ from cibgraph.detection.engine import (
     coordinated_edges,
     coordinated_groups,
     open_engine,
+    scoped_shares,
 )
 from cibgraph.detection.null import EdgeNull, permutation_null
 from cibgraph.detection.signal import PARAMS_CONFIG, FusionReader, Scalar, Signal, saturating
@@ -530,10 +531,9 @@ def compute_from_log(
     """The network of `params` over the share log of `database` (see `detect_coordination`);
     `sync=False` skips the log's check against the graph (the caller just made it)."""
     started = datetime.now(UTC)
-    if params.null_permutations and params.scoped:
+    if params.null_permutations and params.per_type:
         raise ValueError(
-            "the permutation null reads every share event: run it without --object-type, "
-            "--per-type, --source and --campaign"
+            "the permutation null shuffles one object space: run it without --per-type"
         )
     scope = resolve_scope(driver, params, database=database)
     t0 = time.perf_counter()
@@ -577,12 +577,39 @@ def compute_from_log(
     )
     if params.null_permutations and result.edge_count:
         t2 = time.perf_counter()
-        shares = read_share_events(
-            driver, min_participation=params.min_participation, database=database
-        )
+        if params.scoped:
+            shares = scoped_share_columns(driver, params, scope, database=database)
+        else:
+            shares = read_share_events(
+                driver, min_participation=params.min_participation, database=database
+            )
         result = replace(result, nulls=coordination_null(shares, result))
         logger.info("coordination: permutation null in %.2f s", time.perf_counter() - t2)
     return result
+
+
+def scoped_share_columns(
+    driver: Driver, params: CoordinationParams, scope: Scope, *, database: str | None = None
+) -> ShareColumns:
+    """The share events a scoped run reads, from the share log, as the null shuffles them:
+    objects keyed by label and key (one space holds several types), only posts can be loops."""
+    log = ShareLog.for_database(database)
+    sql = open_engine(params.engine)
+    try:
+        with log.locked():
+            rows = scoped_shares(
+                sql, log.events_dir, min_participation=params.min_participation, scope=scope
+            )
+    finally:
+        sql.close()
+    cols = ShareColumns([], [], [], [], [])
+    for account, label, key, content, at_ms in rows:
+        cols.account.append(account)
+        cols.object_key.append(f"{label}\x1f{key}")
+        cols.object_id.append(_object_id(key, label == "Post"))
+        cols.content_id.append(content)
+        cols.at_ms.append(at_ms)
+    return cols
 
 
 def run_params(

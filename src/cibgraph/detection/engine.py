@@ -470,19 +470,38 @@ def coordinated_groups(
         )  # fmt: skip
 
 
-def _qualified_pairs(
+_SCOPED_SHARES = """
+SELECT account, object_type, object, content_id, at_ms FROM e1 ORDER BY account, at_ms, object
+"""
+
+
+def scoped_shares(
+    engine: SqlEngine,
+    log_events: Path,
+    *,
+    min_participation: int,
+    scope: Scope = Scope(),
+) -> list[tuple[str, str, str, str, int]]:
+    """The share events a run of this scope reads (one object space; accounts with at least
+    `min_participation` of them): account, object label, object key, content id, time (ms)."""
+    if scope.per_kind:
+        raise ValueError("the shares of one object space only: the scope is per kind")
+    _events(engine, log_events, time_window=0, min_participation=min_participation, scope=scope)
+    return [
+        (str(a), str(t), str(o), str(c), int(ms))
+        for a, t, o, c, ms in engine.rows(_SCOPED_SHARES, {})
+    ]
+
+
+def _events(
     engine: SqlEngine,
     log_events: Path,
     *,
     time_window: int,
     min_participation: int,
     scope: Scope,
-    slice_events: int,
-    pairs_sql: str,
-    laps: list[float],
-) -> tuple[dict[str, Any], list[tuple[int, int]]]:
-    """Steps 1 to 4: the tables ev, e1, pairs (by `pairs_sql`), paired, inpairs and qual;
-    returns the statements' parameters and the time slices."""
+) -> dict[str, Any]:
+    """Steps 1 and 2: the tables kinds, scope_accounts, ev and e1; returns the parameters."""
     engine.register_log(log_events)
     kinds: list[tuple[int, str | None, str | None, bool]]
     if scope.kinds:
@@ -506,6 +525,29 @@ def _qualified_pairs(
     }
     engine.create("ev", _EVENTS, p)
     engine.create("e1", _PARTICIPANTS, p)
+    return p
+
+
+def _qualified_pairs(
+    engine: SqlEngine,
+    log_events: Path,
+    *,
+    time_window: int,
+    min_participation: int,
+    scope: Scope,
+    slice_events: int,
+    pairs_sql: str,
+    laps: list[float],
+) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """Steps 1 to 4: the tables ev, e1, pairs (by `pairs_sql`), paired, inpairs and qual;
+    returns the statements' parameters and the time slices."""
+    p = _events(
+        engine,
+        log_events,
+        time_window=time_window,
+        min_participation=min_participation,
+        scope=scope,
+    )
     laps.append(time.perf_counter())
     engine.create("pairs", pairs_sql, {**p, "lo": 0, "hi": 0})
     slices = _slices(engine.rows(_DAYS, p), slice_events)
