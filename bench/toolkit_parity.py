@@ -27,7 +27,11 @@ is computed, and the edges they add are reported (co_link computed with them fir
     python3 -m venv /work/bench-venv-det
     /work/bench-venv-det/bin/pip install coordination-network-toolkit==1.5.2
     .venv/bin/python bench/toolkit_parity.py --venv /work/bench-venv-det [--messages 10000]
-        [--window 60] [--input FILE] [--expected] [--wipe]
+        [--window 60] [--input FILE] [--respell 0.2] [--expected] [--wipe]
+
+`--respell P` writes a share P of the links in a second spelling (`http://www.` for
+`https://`): cibgraph's URL normaliser makes them one URL, the toolkit two, so cibgraph's co-link
+has the edges the toolkit's lacks (listed as "extra"); every other network stays identical.
 
 The graph must be empty (the bench loads its input into it) unless `--wipe` says it may be
 emptied. `--expected` prints the toolkit's edges, self-pairs aside, as Python literals: how the
@@ -89,10 +93,17 @@ class Message:
     urls: str
 
 
-def generate(n: int, *, seed: int = 1, hours: int = 12) -> list[Message]:
+def generate(n: int, *, seed: int = 1, hours: int = 12, respell: float = 0.0) -> list[Message]:
     """About `n` messages over `hours`: organic posts, reposts, replies and links at random,
-    and a crew of 12 reposting, replying, linking and copying one text in bursts."""
+    and a crew of 12 reposting, replying, linking and copying one text in bursts. A `respell`
+    share of the links is written `http://www.…` instead of `https://…` (one URL to cibgraph's
+    normaliser, two strings to the toolkit)."""
     rng = random.Random(seed)
+    spell = random.Random(seed + 1)
+
+    def spelled(url: str) -> str:
+        return url.replace("https://", "http://www.") if spell.random() < respell else url
+
     span = hours * 3600
     users = [f"u{i}" for i in range(max(n // 25, 20))]
     crew = [f"crew{i}" for i in range(12)]
@@ -104,7 +115,9 @@ def generate(n: int, *, seed: int = 1, hours: int = 12) -> list[Message]:
 
     def urls() -> str:
         k = rng.choice([0, 0, 1, 1, 1, 2])
-        return " ".join(f"https://news.example/story/{rng.randrange(n // 4 + 5)}" for _ in range(k))
+        return " ".join(
+            spelled(f"https://news.example/story/{rng.randrange(n // 4 + 5)}") for _ in range(k)
+        )
 
     while len(out) < n * 0.8:
         user, t, roll, mid = rng.choice(users), rng.randrange(span), rng.random(), str(next(ids))
@@ -128,7 +141,7 @@ def generate(n: int, *, seed: int = 1, hours: int = 12) -> list[Message]:
             elif kind == "reply":
                 out.append(Message(mid, user, "", target.message_id, text(), t, urls()))
             elif kind == "link":
-                out.append(Message(mid, user, "", "", text(), t, link))
+                out.append(Message(mid, user, "", "", text(), t, spelled(link)))
             else:  # copies the toolkit's normalisation makes identical: case, spaces, mentions
                 variant = rng.choice(
                     (slogan, slogan.upper(), f"@{rng.choice(users)} {slogan}", f"{slogan}  ")
@@ -289,6 +302,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--window", type=int, default=60, help="time window, seconds")
     ap.add_argument("--input", type=Path, help="a file in the toolkit's CSV instead of one made")
+    ap.add_argument(
+        "--respell", type=float, default=0.0, help="share of links written in a second spelling"
+    )
     ap.add_argument("--venv", type=Path, default=Path("/work/bench-venv-det"))
     ap.add_argument("--expected", action="store_true", help="print the toolkit's edges")
     ap.add_argument("--wipe", action="store_true", help="empty the graph first")
@@ -309,7 +325,7 @@ def main() -> None:
         path = args.input
         if path is None:
             path = workdir / f"messages_{args.messages}_{args.seed}.csv"
-            write_csv(generate(args.messages, seed=args.seed), path)
+            write_csv(generate(args.messages, seed=args.seed, respell=args.respell), path)
         with path.open(encoding="utf-8") as fh:
             rows = sum(1 for _ in fh) - 1
         print(f"input: {path.name}, {rows:,} messages, window {args.window} s; "
