@@ -278,11 +278,36 @@ def _count(n: int) -> str:
     return f"over {CEILING:,}" if n >= CEILING else f"{n:,}"
 
 
+ON_LOOP_CHARS = 2_000  # documents up to this long are validated on the event loop
+VALID_KEPT = 512  # valid query texts remembered (per process)
+_VALID: set[str] = set()
+
+
 class QueryLimits(SchemaExtension):
     """Refuses documents over the limits before validation, then validates off the event loop."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+
+    async def _validate(
+        self, schema: GraphQLSchema, document: DocumentNode, query: str | None
+    ) -> list[GraphQLError]:
+        """The document's validation errors, worked out in a worker thread for a long document
+        and on the loop for a short one, where the thread's hand-off would cost more than the
+        validation. A valid text is remembered (validity depends on the text alone, and clients
+        send the same few documents over and over); errors are not, as each response owns its."""
+        if query is not None and query in _VALID:
+            return []
+        rules = tuple(self.execution_context.validation_rules)
+        if query is not None and len(query) <= ON_LOOP_CHARS:
+            errors = validate_document(schema, document, rules)
+        else:
+            errors = await asyncio.to_thread(validate_document, schema, document, rules)
+        if query is not None and not errors:
+            if len(_VALID) >= VALID_KEPT:
+                _VALID.clear()
+            _VALID.add(query)
+        return errors
 
     async def on_validate(self) -> AsyncIterator[None]:
         ctx = self.execution_context
@@ -295,8 +320,7 @@ class QueryLimits(SchemaExtension):
                 reason = BadInput(f"{where} holds a lone surrogate, which is not Unicode text")
                 errors = [GraphQLError(reason.message, original_error=reason)]
             if not errors:
-                rules = tuple(ctx.validation_rules)
-                errors = await asyncio.to_thread(validate_document, schema, document, rules)
+                errors = await self._validate(schema, document, ctx.query)
             # Set, even when empty: strawberry then skips its own (on-loop) validation.
             ctx.pre_execution_errors = errors
         yield
