@@ -4,11 +4,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from neo4j import Driver
 
 from cibgraph.detection.fusion import FusionParams, detect_networks
 from cibgraph.detection.pipeline import run_signal
 from cibgraph.detection.repurposed import (
+    ASPECTS,
     RepurposedParams,
     Timeline,
     change_point,
@@ -16,6 +20,8 @@ from cibgraph.detection.repurposed import (
     ownership_phrase,
     primary_language,
 )
+from cibgraph.export.select import select_network
+from cibgraph.export.writers import ExportFormat, write_export
 from cibgraph.neo4j.db import read, write
 
 DAY = 86_400_000
@@ -130,7 +136,7 @@ def write_timelines(db: Driver, timelines: dict[str, list[Post]]) -> None:
     )
 
 
-def test_findings_on_accounts_edges_and_fusion(db: Driver) -> None:
+def test_findings_on_accounts_edges_fusion_and_export(db: Driver, tmp_path: Path) -> None:
     write_timelines(db, TIMELINES)
     run = run_signal(db, "repurposed")
     assert dict(run.report) == {"accounts examined": 5, "repurposed": 3, "edges": 1}
@@ -160,8 +166,19 @@ def test_findings_on_accounts_edges_and_fusion(db: Driver) -> None:
     heavy = FusionParams(
         min_size=2, min_member_strength=0.5, min_score=0.1, weights={"repurposed": 1.0}
     )
-    [network] = detect_networks(db, heavy, runs=runs, use_gds=False).networks
+    fused = detect_networks(db, heavy, runs=runs, use_gds=False)
+    [network] = fused.networks
     assert network.members == ["twitter:r1", "twitter:r2"]
+    # an export of the network carries the findings and the link with its evidence
+    out = tmp_path / "network.json"
+    write_export(select_network(db, network=f"{fused.run_id}:1"), ExportFormat.JSON, out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["Account:twitter:r1"]["repurposed_aspects"] == list(ASPECTS)
+    assert "ownership phrase 'test new owner'" in nodes["Account:twitter:r1"]["repurposed_changes"]
+    [link] = [e for e in data["edges"] if e["neo4j_type"] == "REPURPOSED_WITH"]
+    assert link["common"] == ["language", "client", "hours", "dormancy"]
+    assert link["evidence"].startswith("repurposed with: weight 4")
     assert (
         "twitter:r1 and twitter:r2 were repurposed 5 days apart (2018-08-08 and 2018-08-13); "
         "both changed language, client, hours, dormancy" in network.explanation()
