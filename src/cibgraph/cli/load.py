@@ -14,6 +14,7 @@ from cibgraph.cli.connection import connect
 from cibgraph.cli.main import app
 from cibgraph.cli.output import console, err, fail
 from cibgraph.ingest.base import Loader, LoadError, LoadReport, run_load
+from cibgraph.ingest.bulk import bulk_load
 from cibgraph.ingest.bundle import BundleLoader, bundle_files
 from cibgraph.ingest.coortweet import CooRTweetLoader
 from cibgraph.ingest.crowdtangle import CrowdTangleLoader
@@ -41,9 +42,17 @@ Paths = Annotated[list[Path], typer.Argument(help="Files to load (plain, .gz or 
 
 
 def run_loads(
-    loader: Loader, paths: list[Path], *, dry_run: bool, rejects_dir: Path, batch_size: int
+    loader: Loader,
+    paths: list[Path],
+    *,
+    dry_run: bool,
+    rejects_dir: Path,
+    batch_size: int,
+    bulk: bool = False,
 ) -> list[LoadReport]:
     """Load each file with a progress bar, print a summary table, and set the exit code."""
+    if bulk and (dry_run or len(paths) != 1):
+        raise fail("--bulk loads one file into an empty database, and writes it (no --dry-run)")
     driver = None if dry_run else connect()
     reports: list[LoadReport] = []
     for path in paths:
@@ -64,6 +73,13 @@ def run_loads(
                 bar.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
 
             try:
+                if bulk and driver is not None:  # one file: checked above
+                    reports.append(
+                        bulk_load(
+                            loader, path, driver=driver, rejects_dir=rejects_dir, progress=tick
+                        )
+                    )
+                    continue
                 reports.append(
                     run_load(
                         loader,
@@ -129,10 +145,20 @@ def load_share_events(
     dry_run: DryRun = False,
     rejects_dir: RejectsDir = Path("rejects"),
     batch_size: BatchSize = 10_000,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Into an empty local database with neo4j-admin import (Neo4j is stopped, "
+            "imported into and restarted): posts, hashtags, media and domains.",
+        ),
+    ] = False,
 ) -> None:
     """Share events: object_id, account_id, content_id, timestamp_share (CooRTweet's shape)."""
     loader = ShareEventsLoader(platform=platform, object_type=object_type)
-    run_loads(loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size)
+    run_loads(
+        loader, paths, dry_run=dry_run, rejects_dir=rejects_dir, batch_size=batch_size, bulk=bulk
+    )
 
 
 @load_app.command("coortweet")

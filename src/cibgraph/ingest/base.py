@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from neo4j import Driver, ManagedTransaction
 
@@ -128,6 +128,15 @@ def _frozen(value: Any) -> Any:
 Progress = Callable[[int], None]
 
 
+class ItemSink(Protocol):
+    """Where `run_load` sends its batches instead of Neo4j's transactions (cibgraph.ingest.bulk):
+    `finish` runs once the whole file was read without error, before the Source is recorded."""
+
+    def submit(self, items: list[Item]) -> None: ...
+    def close(self) -> None: ...
+    def finish(self) -> None: ...
+
+
 def run_load(
     loader: Loader,
     path: Path,
@@ -139,13 +148,15 @@ def run_load(
     database: str | None = None,
     progress: Progress | None = None,
     switch_seconds: float | None = None,
+    sink: Callable[[dict[str, Any]], ItemSink] | None = None,
 ) -> LoadReport:
     """Load one file with `loader`; return what was read, loaded, rejected and duplicated.
 
     Items are written in batches, each one managed (retried) transaction of idempotent MERGEs,
     so a load interrupted midway ends with the same graph when simply run again.
     `switch_seconds` (`writing.LOAD_SWITCH_INTERVAL`) lowers Python's process-wide thread
-    switch interval while the load runs, for processes that do nothing else.
+    switch interval while the load runs, for processes that do nothing else. `sink` makes the
+    writer from the load's parameters (source, now) instead of the transactional one.
     """
     if not dry_run and driver is None:
         raise ValueError("a driver is required unless dry_run")
@@ -160,7 +171,10 @@ def run_load(
     params: dict[str, Any] = {"source": report.source_key, "now": now}
     rejects = RejectsFile(rejects_dir, path)
     db = database or get_settings().neo4j_database
-    writer = None if dry_run or driver is None else BatchWriter(driver, loader, params, db)
+    bulk = None if sink is None or dry_run else sink(params)
+    writer: BatchWriter | ItemSink | None = bulk
+    if bulk is None and not dry_run and driver is not None:
+        writer = BatchWriter(driver, loader, params, db)
     # The load's share events also go to the share log, visible once the load succeeded.
     sharelog = None if writer is None else ShareLog.for_database(db).writer(report.source_key)
     batch: list[Item] = []
@@ -213,6 +227,13 @@ def run_load(
             rejects.close()
             if writer is not None:
                 writer.close()
+    if bulk is not None:
+        try:
+            bulk.finish()
+        except BaseException:
+            if sharelog is not None:
+                sharelog.abort()
+            raise
     if sharelog is not None:
         sharelog.commit()
     report.rows_loaded = accepted - report.duplicates
