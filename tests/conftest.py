@@ -8,6 +8,7 @@ clear message: no test passes or skips without a real server.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from cibgraph.neo4j.driver import close_driver, get_driver
 from cibgraph.neo4j.schema import apply_schema
 from cibgraph.neo4j.server import LocalNeo4j, Neo4jServerError
 from cibgraph.settings import Settings, get_settings
+from cibgraph.sharelog import log_dir
 
 # A test that uses one of these fixtures (directly or through another fixture) needs the Neo4j
 # test instance: it is marked `neo4j`, and `make test-fast` (`-m "not neo4j ..."`) leaves it out.
@@ -84,12 +86,15 @@ def driver(neo4j_server: LocalNeo4j, settings: Settings) -> Driver:
 
 @pytest.fixture()
 def db(driver: Driver, settings: Settings) -> Driver:
-    """The driver, on an empty database (schema kept)."""
+    """The driver, on an empty database (schema kept) with an empty share log."""
     # CALL { } IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
     with driver.session(database=settings.neo4j_database) as session:
         session.run(
             "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         ).consume()
+    # The log of the wiped graph: shares an earlier test rebuilt from the graph (no Source
+    # names them) would otherwise stay and make the next load's check rebuild the log.
+    shutil.rmtree(log_dir(settings, settings.neo4j_database) / "events", ignore_errors=True)
     return driver
 
 
