@@ -54,11 +54,12 @@ _SPARK_TYPES: dict[pa.DataType, st.DataType] = {
     pa.string(): st.StringType(),
     pa.int64(): st.LongType(),
     pa.float64(): st.DoubleType(),
+    pa.bool_(): st.BooleanType(),
 }
 
 
 def spark_schema(schema: pa.Schema) -> st.StructType:
-    """The Spark struct of an Arrow schema of strings, 64-bit integers and doubles."""
+    """The Spark struct of an Arrow schema of strings, 64-bit integers, doubles and booleans."""
     return st.StructType(
         [st.StructField(f.name, _SPARK_TYPES[f.type], nullable=True) for f in schema]
     )
