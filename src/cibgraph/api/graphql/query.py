@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -405,9 +406,13 @@ class Query:
         ref = decode_id(entity, expect=ENTITY_LABEL_NAMES)
         if run is not None:
             run = _text("run", run, limit=MAX_KEY)
-        if await info.context.loaders.nodes.load(ref) is None:
+        loaders = info.context.loaders
+        # Both at once: whether the entity exists and its memberships (one round trip, not two).
+        found, rows = await asyncio.gather(
+            loaders.nodes.load(ref), loaders.networks_of.load((ref, run))
+        )
+        if found is None:
             raise NotFound("no node has this id")
-        rows = await info.context.loaders.networks_of.load((ref, run))
         return [
             NetworkMembership(
                 network=Network.from_props(r["network"]),
