@@ -70,4 +70,5 @@ def serve(
         host=host,
         port=port,
         workers=n if n > 1 else None,
+        http="cibgraph.api.protocol:NoDelayHTTPProtocol",
     )
