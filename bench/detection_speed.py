@@ -309,12 +309,13 @@ def child_detect(result_path: Path, edges_path: Path | None, engine: str) -> Non
     )
 
 
-def child_curve(csv_path: Path, result_path: Path) -> None:
+def child_curve(csv_path: Path, result_path: Path, engine_name: str = "duckdb") -> None:
     """The SQL computation alone on a share log made straight from the CSV (no Neo4j): how
-    detection time and memory grow with the number of events."""
+    detection time and memory grow with the number of events (on `engine_name`; Spark's
+    memory is its JVM's, not this process's)."""
     import duckdb
 
-    from cibgraph.detection.engine import DuckDBEngine, coordinated_edges
+    from cibgraph.detection.engine import coordinated_edges, open_engine
 
     events = WORKDIR / f"curve-log-{csv_path.stem}" / "events"
     if not events.exists():
@@ -336,7 +337,7 @@ def child_curve(csv_path: Path, result_path: Path) -> None:
         staging.rename(events)
     before = _status_kb("self")[1]
     t0 = time.perf_counter()
-    engine = DuckDBEngine()
+    engine = open_engine(engine_name)
     try:
         found = coordinated_edges(
             engine,
@@ -364,9 +365,9 @@ def child_curve(csv_path: Path, result_path: Path) -> None:
     )
 
 
-def curve_phase(sizes: Sequence[int], seed: int, log: Path) -> list[str]:
+def curve_phase(sizes: Sequence[int], seed: int, log: Path, engine: str = "duckdb") -> list[str]:
     out = [
-        f"== 3. Scale curve: DuckDB computation over the share log alone (seed {seed}, "
+        f"== 3. Scale curve: {engine} computation over the share log alone (seed {seed}, "
         f"time_window={TIME_WINDOW} s, min_participation={MIN_PARTICIPATION}) ==",
         f"   {'events':>12} {'seconds':>8} {'s per 1M':>9} {'edges':>11} {'weight >= 2':>12} "
         f"{'peak RSS':>10}  load average",
@@ -377,6 +378,7 @@ def curve_phase(sizes: Sequence[int], seed: int, log: Path) -> list[str]:
         result_path = WORKDIR / "curve-result.json"
         result_path.unlink(missing_ok=True)
         cmd = [sys.executable, str(Path(__file__).resolve()), "--child-curve", str(ours_csv)]
+        cmd += ["--engine", engine]
         m = run_measured([*cmd, "--result", str(result_path)], log=log, neo4j_pid=None)
         if m.returncode != 0:
             sys.exit(f"the curve child failed (exit {m.returncode}): see {log}")
@@ -801,7 +803,7 @@ def main() -> None:
     ap.add_argument("--keep-running", action="store_true", help="leave the instance up")
     ap.add_argument("--child-detect", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--edges", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--engine", default="duckdb", help="our engine (duckdb)")
+    ap.add_argument("--engine", default="duckdb", help="our engine (duckdb, spark)")
     ap.add_argument("--fresh-load", action="store_true", help="reload each size (time ingest)")
     ap.add_argument(
         "--python-reference",
@@ -814,7 +816,7 @@ def main() -> None:
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child_curve:
-        child_curve(args.child_curve, args.result)
+        child_curve(args.child_curve, args.result, args.engine)
         return
     if args.child_detect:
         child_detect(args.child_detect, args.edges, args.engine)
@@ -844,7 +846,8 @@ def main() -> None:
             print("\n".join(part), flush=True)
             lines += part
         if "curve" in phases:
-            part = curve_phase([int(x) for x in args.curve.split(",")], args.seed, log)
+            sizes = [int(x) for x in args.curve.split(",")]
+            part = curve_phase(sizes, args.seed, log, args.engine)
             print("\n".join(part), flush=True)
             lines += part
         hwm = _status_kb(inst.pid)[1] / 1024 if inst.pid else 0.0
