@@ -93,6 +93,7 @@ def main() -> None:
         f"--relationships=SHARED={kept / 'shares.csv'}",
         f"--array-delimiter={bulk.ARRAY_DELIMITER}",
         "--overwrite-destination=true",
+        f"--report-file={kept / 'import.report'}",  # not the working directory
         "--threads=2",
         "neo4j",
     ]
