@@ -73,6 +73,24 @@ def test_exact_edges() -> None:
     )
 
 
+def test_network_summary_states_the_main_offset_and_mean_office_share() -> None:
+    summary = get_signal("hours").fusion.summary
+    assert summary is not None
+
+    def edge(a: str, b: str, offset: int, a_share: float, b_share: float) -> dict[str, object]:
+        return {"a": a, "b": b, "offset": offset, "a_share": a_share, "b_share": b_share}
+
+    rows = [
+        edge("x", "y", 8, 0.9, 0.8),
+        edge("y", "z", 8, 0.8, 0.7),  # y counted once, with its first share
+        edge("z", "w", 7, 0.7, 0.6),  # the odd offset out is not in the mean
+    ]
+    assert summary(rows) == (
+        "likely UTC+8 (2 of 3 edges): its 3 accounts post 80% of their activity on weekdays "
+        "09:00-18:00 at UTC+8, on average"
+    )
+
+
 def test_run_fusion_explanation_and_export_evidence(db: Driver) -> None:
     write_posts(db, clock_posts())
     run = run_signal(db, "hours")
@@ -106,7 +124,10 @@ def test_run_fusion_explanation_and_export_evidence(db: Driver) -> None:
         [key("o1"), key("o2")],
     ]
     text = fused.networks[1].explanation()
-    assert "operator hours: strength 1.00 (1 edges; 2 of 2 members)" in text
+    assert (
+        "operator hours: strength 1.00 (1 edges; 2 of 2 members); likely UTC+8 (1 of 1 edges): "
+        "its 2 accounts post 100% of their activity on weekdays 09:00-18:00 at UTC+8, on average"
+    ) in text
     assert (
         f"{key('o1')} and {key('o2')} keep one office clock, likely UTC+8: 100% and 100% of "
         "their 30 and 30 posts fall on weekdays 09:00-18:00 at UTC+8" in text

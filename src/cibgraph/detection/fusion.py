@@ -154,6 +154,7 @@ class Network:
     entities: list[Attached] = field(default_factory=list)
     overlaps: list[str] = field(default_factory=list)
     significance: dict[str, Significance] = field(default_factory=dict)  # signals with a null
+    summaries: dict[str, str] = field(default_factory=dict)  # signal -> its network sentence
 
     @property
     def size(self) -> int:
@@ -189,6 +190,7 @@ class Network:
                 f"({self.edge_counts.get(signal, 0):,} edges; "
                 f"{self.covered.get(signal, 0):,} of {self.size:,} members)"
                 + (f"; {tested.text()}" if tested else "")
+                + (f"; {self.summaries[signal]}" if signal in self.summaries else "")
             )
         lines.append("Strongest evidence:")
         lines.extend(f"  {t}" for t in self.top_evidence)
@@ -379,6 +381,17 @@ def score_community(
             key=lambda x: (-x[0], x[1]),
         )
         top.extend(t for _, t in mine[:2])
+    summaries: dict[str, str] = {}
+    for signal in strengths:
+        summarise = get_signal(signal).fusion.summary
+        if summarise is not None:
+            rows = [
+                e.row
+                for e in edges[signal]
+                if e.row is not None and e.a in inside and e.b in inside and e.strength > 0
+            ]
+            if rows and (text := summarise(rows)):
+                summaries[signal] = text
     return Network(
         members=sorted(members),
         score=score,
@@ -393,6 +406,7 @@ def score_community(
             for signal, ps in p_values.items()
             if (sig := network_significance(ps)) is not None
         },
+        summaries=summaries,
     )
 
 

@@ -313,6 +313,24 @@ def _evidence(row: Mapping[str, Any]) -> str:
     )
 
 
+def _summary(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """The network's office: the offset most of its edges keep, and its accounts' mean share
+    of activity in that offset's office block (each account counted once)."""
+    offsets = Counter(int(r["offset"]) for r in rows)
+    ((offset, n),) = offsets.most_common(1)
+    start = int(rows[0].get("office_start") or 9)
+    shares: dict[str, float] = {}
+    for r in rows:
+        if int(r["offset"]) == offset:
+            shares.setdefault(str(r["a"]), float(r["a_share"]))
+            shares.setdefault(str(r["b"]), float(r["b_share"]))
+    mean = sum(shares.values()) / len(shares)
+    return (
+        f"likely {utc_offset(offset)} ({n:,} of {len(rows):,} edges): its {len(shares):,} "
+        f"accounts post {mean:.0%} of their activity on {block_text(offset, start)}, on average"
+    )
+
+
 SIGNAL: Signal[HoursParams, HoursResult] = Signal(
     kind=KIND,
     label="operator hours",
@@ -326,5 +344,6 @@ SIGNAL: Signal[HoursParams, HoursResult] = Signal(
         _strength,
         "the profiles' cosine similarity (0.8 to 1), fusion weight 0.5",
         _evidence,
+        _summary,
     ),
 )

@@ -170,6 +170,8 @@ class SignalEdge:
     strength: float
     text: str
     p_value: float | None = None  # from the signal's permutation null, when it has one
+    # the fusion query's row, kept only for a signal whose reader sums up a network's edges
+    row: Mapping[str, Any] | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 def saturating(weight: float, scale: float, offset: float = 0.0) -> float:
@@ -208,12 +210,15 @@ class Write(Protocol[R_in]):
 class FusionReader:
     """How fusion reads one run: a named query giving rows with `a`, `b` and the properties
     that `strength` (a number in [0, 1], described by `strength_text`) and `evidence` (one
-    sentence) read."""
+    sentence) read; `summary`, when given, sums up the rows of one network's edges in a
+    sentence of the network's explanation (the likely UTC offset of an office, say)."""
 
     query: str
     strength: Callable[[Row], float]
     strength_text: str
     evidence: Callable[[Row], str]
+    # one sentence about all of a network's edges of this signal (their rows), or None
+    summary: Callable[[Sequence[Row]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,7 @@ class Signal(Generic[P, R]):
             f.strength(row),
             f.evidence(row),
             None if p is None else float(p),
+            row if f.summary is not None else None,
         )
 
     def run(self, driver: Driver, params: P, *, database: str | None = None) -> tuple[str, R]:
