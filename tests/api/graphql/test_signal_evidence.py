@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from neo4j import Driver
 
 from cibgraph.api.graphql.ids import encode_id
@@ -9,6 +11,7 @@ from cibgraph.detection.fusion import FusionParams, detect_networks
 from tests.api.conftest import Gql
 from tests.detection.hoursgraph import clock_posts
 from tests.detection.test_copypaste import _crew
+from tests.detection.test_repurposed import TIMELINES, write_timelines
 from tests.detection.textgraph import key, write_posts
 
 PAIRS = "query($a: ID!, $b: ID!) { signalEvidence(kind: %s, a: $a, b: $b, first: 2) { %s } }"
@@ -67,3 +70,22 @@ def test_hours_runs_and_its_edges_are_a_networks_evidence(db: Driver, gql: Gql) 
     assert (evidence["signal"], evidence["weight"]) == ("OFFICE_HOURS_WITH", 1.0)
     assert (evidence["source"]["key"], evidence["target"]["key"]) == (key("o1"), key("o2"))
     assert (evidence["properties"]["offset"], evidence["properties"]["a_share"]) == (8, 1.0)
+
+
+def test_an_accounts_repurposed_finding_is_on_its_graphql_type(db: Driver, gql: Gql) -> None:
+    write_timelines(db, TIMELINES)
+    started = gql("mutation { startDetection(kind: REPURPOSED) { key status } }")
+    assert "errors" not in started, started
+    run = started["data"]["startDetection"]["key"]
+    query = (
+        "query($id: ID!) { node(id: $id) { ... on Account { key repurposedAt repurposedAspects "
+        "repurposedChanges repurposedRun } } }"
+    )
+    found = gql(query, {"id": encode_id("Account", "twitter:r2")})["data"]["node"]
+    at = datetime.fromtimestamp(TIMELINES["r2"][20][0] / 1000, tz=UTC)
+    assert datetime.fromisoformat(found["repurposedAt"]) == at
+    assert found["repurposedAspects"] == ["language", "client", "hours", "dormancy"]
+    assert found["repurposedRun"] == run and found["repurposedChanges"]
+    # a person who started posting in another language has no finding
+    person = gql(query, {"id": encode_id("Account", "twitter:l1")})["data"]["node"]
+    assert (person["repurposedAt"], person["repurposedAspects"]) == (None, None)

@@ -37,7 +37,7 @@ NARROW = {
 NARROW_DEFAULT = "fewer results (first), fewer ids or a smaller depth"
 
 
-HEAVY_WAIT = 5.0  # seconds a heavy traversal may wait in the queue for a slot
+HEAVY_WAIT = 10.0  # seconds a heavy traversal may wait in the queue for a slot
 HEAVY_QUEUE = 16  # heavy traversals that may wait at a time; one more is refused at once
 RETRY_AFTER = 2  # seconds, the Retry-After of a refused one
 

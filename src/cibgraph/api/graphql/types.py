@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
@@ -128,6 +129,20 @@ class Account(Entity):
     language: str | None = None
     client: str | None = None
     hashed: bool | None = None
+    repurposed_at: datetime | None = strawberry.field(
+        default=None,
+        description="A REPURPOSED finding's change point: the first activity after it (null: "
+        "no finding in the latest repurposed run).",
+    )
+    repurposed_aspects: list[str] | None = strawberry.field(
+        default=None, description="What changed at that point (language, client, hours...)."
+    )
+    repurposed_changes: list[str] | None = strawberry.field(
+        default=None, description="The changes in words, e.g. 'language en -> zh'."
+    )
+    repurposed_run: str | None = strawberry.field(
+        default=None, description="The repurposed detection run that found it."
+    )
 
 
 @strawberry.type(description="A page (e.g. a Facebook page).")
@@ -646,6 +661,16 @@ def _signal_strengths(props: Row) -> list[SignalStrength]:
 _PLANS: dict[type, Callable[[Row], dict[str, Any]]] = {}
 
 
+def _annotation(cls: type, name: str) -> str:
+    """The field's annotation as written (a field declared with strawberry.field has a
+    StrawberryOptional or similar as its dataclass type, whose text says nothing useful)."""
+    for klass in cls.__mro__:
+        annotations = inspect.get_annotations(klass)
+        if name in annotations:
+            return str(annotations[name])
+    return ""
+
+
 def _plan(cls: type[Node]) -> Callable[[Row], dict[str, Any]]:
     """How to turn stored properties into `cls`'s constructor arguments (worked out once)."""
     known = _PLANS.get(cls)
@@ -656,8 +681,11 @@ def _plan(cls: type[Node]) -> Callable[[Row], dict[str, Any]]:
     for f in dataclasses.fields(cls):
         if not f.init or f.name in ("key", "properties", "signal_strengths"):
             continue
-        text = str(f.type)  # "int | None", "str | None", "datetime | None", ...
-        convert = _as_int if "int" in text else _as_str if "str" in text else _same
+        text = _annotation(cls, f.name)  # "int | None", "str | None", "datetime | None", ...
+        if text.startswith("list["):  # a stored list (of strings) is given as it is
+            convert = _same
+        else:
+            convert = _as_int if "int" in text else _as_str if "str" in text else _same
         steps.append((f.name, aliases.get(f.name, f.name), convert))
     strengths = any(f.name == "signal_strengths" for f in dataclasses.fields(cls))
 
