@@ -87,23 +87,32 @@ QUERIES = {"networkOf": NETWORK_OF, "neighbourhood": NEIGHBOURHOOD}
 # --- the load generator (a separate process) -------------------------------------------------
 
 
-async def _drive(url: str, key: str, query: str, variables: dict[str, Any], clients: int,
-                 requests: int, warmup: int) -> dict[str, Any]:  # fmt: skip
+async def drive(
+    url: str,
+    headers: dict[str, str],
+    body: dict[str, Any],
+    clients: int,
+    requests: int,
+    *,
+    warmup: int = 3,
+    warm_clients: int | None = 8,
+) -> dict[str, Any]:
+    """`requests` POSTs of `body` to the endpoint `url` from `clients` concurrent clients, after
+    `warmup` rounds of `warm_clients` (None: `clients`) unrecorded ones; latencies and errors.
+    The peer bench (bench/graphql_peer_bench.py) drives both servers with it too."""
     import httpx
 
-    body = {"query": query, "variables": variables}
-    headers = {"Authorization": f"Bearer {key}"}
     latencies: list[float] = []
     errors: list[str] = []
     remaining = requests
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0) as http:
+    async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
 
         async def one(record: bool) -> None:
             t = time.perf_counter()
             try:
-                resp = await http.post("/graphql", json=body, headers=headers)
+                resp = await http.post(url, json=body, headers=headers)
                 ok = resp.status_code == 200 and not resp.json().get("errors")
                 problem = "" if ok else f"{resp.status_code} {resp.text[:200]}"
             except httpx.HTTPError as exc:
@@ -121,8 +130,9 @@ async def _drive(url: str, key: str, query: str, variables: dict[str, Any], clie
                 remaining -= 1
                 await one(True)
 
+        warm = clients if warm_clients is None else min(clients, warm_clients)
         for _ in range(warmup):  # opens connections and warms the server's and Neo4j's caches
-            await asyncio.gather(*(one(False) for _ in range(min(clients, 8))))
+            await asyncio.gather(*(one(False) for _ in range(warm)))
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
         wall = time.perf_counter() - started
@@ -153,9 +163,11 @@ def drive_main(argv: list[str]) -> None:
     ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args(argv)
     key = os.environ["API_BENCH_KEY"]  # not on the command line, where `ps` would show it
+    body = {"query": QUERIES[args.query], "variables": {"id": args.id}}
+    headers = {"Authorization": f"Bearer {key}"}
     result = asyncio.run(
-        _drive(args.url, key, QUERIES[args.query], {"id": args.id}, args.clients,
-               args.requests, args.warmup)
+        drive(f"{args.url}/graphql", headers, body, args.clients, args.requests,
+              warmup=args.warmup)
     )  # fmt: skip
     print(json.dumps(result))
 

@@ -27,7 +27,6 @@ import asyncio
 import base64
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -37,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import API_URL, ENV, ROOT, _post, _wait_http, demo_api
+from bench.api_bench import API_URL, ENV, ROOT, _post, _wait_http, demo_api, drive
 
 PEER_DIR = ROOT / "bench" / "graphql_peer"
 PEER_PORT = 8766
@@ -140,53 +139,16 @@ class Level:
     rps: float
 
 
-async def _drive(
-    url: str, headers: dict[str, str], body: dict[str, Any], clients: int, requests: int
-) -> Level:
-    import httpx
-
-    latencies: list[float] = []
-    errors: list[str] = []
-    remaining = requests
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=60.0) as http:
-
-        async def one(record: bool) -> None:
-            t = time.perf_counter()
-            try:
-                resp = await http.post(url, json=body, headers=headers)
-                ok = resp.status_code == 200 and not resp.json().get("errors")
-                problem = "" if ok else f"{resp.status_code} {resp.text[:200]}"
-            except httpx.HTTPError as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            if not record:
-                return
-            if problem:
-                errors.append(problem)
-            else:
-                latencies.append((time.perf_counter() - t) * 1000)
-
-        async def client() -> None:
-            nonlocal remaining
-            while remaining > 0:
-                remaining -= 1
-                await one(True)
-
-        for _ in range(2):  # opens connections, warms both servers and Neo4j's caches
-            await asyncio.gather(*(one(False) for _ in range(clients)))
-        started = time.perf_counter()
-        await asyncio.gather(*(client() for _ in range(clients)))
-        wall = time.perf_counter() - started
-    ms = sorted(latencies)
-    q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) >= 2 else ms * 99
+def _level(result: dict[str, Any]) -> Level:
+    """One level of `api_bench.drive` as a table row (NaN latencies when nothing succeeded)."""
     nan = float("nan")
     return Level(
-        ok=len(ms),
-        errors=len(errors),
-        first_error=errors[0] if errors else None,
-        p50=q[49] if ms else nan,
-        p95=q[94] if ms else nan,
-        rps=len(ms) / wall if wall > 0 else 0.0,
+        ok=result["ok"],
+        errors=result["errors"],
+        first_error=result["first_error"],
+        p50=nan if result["p50_ms"] is None else result["p50_ms"],
+        p95=nan if result["p95_ms"] is None else result["p95_ms"],
+        rps=result["rps"],
     )
 
 
@@ -274,13 +236,15 @@ def main() -> None:
             rows: list[tuple[str, int, Level, Level]] = []
             for kind in kinds:
                 for clients in (int(x) for x in args.levels.split(",")):
-                    mine = asyncio.run(_drive(
+                    # two warm-up rounds at the level's concurrency, on each server
+                    warm: dict[str, Any] = {"warmup": 2, "warm_clients": None}
+                    mine = _level(asyncio.run(drive(
                         f"{API_URL}/graphql", {"Authorization": f"Bearer {demo.key}"},
                         {"query": OURS[kind], "variables": ours_vars[kind]}, clients,
-                        args.requests))  # fmt: skip
-                    peers = asyncio.run(_drive(
+                        args.requests, **warm)))  # fmt: skip
+                    peers = _level(asyncio.run(drive(
                         PEER_URL + "/", {}, {"query": PEER[kind], "variables": peer_vars[kind]},
-                        clients, args.requests))  # fmt: skip
+                        clients, args.requests, **warm)))  # fmt: skip
                     rows.append((kind, clients, mine, peers))
                     print(f"  {kind} x{clients}: cibgraph p95 {mine.p95:.1f} ms, "
                           f"peer p95 {peers.p95:.1f} ms; load {os.getloadavg()[0]:.1f}",

@@ -41,11 +41,9 @@ expected edge lists of tests/detection/test_toolkit_parity.py were obtained.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,7 +52,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
+from bench.text_bench import Message, toolkit, toolkit_edges, write_csv  # noqa: E402
 from cibgraph.detection import copypaste, coreply  # noqa: E402
 from cibgraph.detection.coordination import CoordinationParams, compute_from_log  # noqa: E402
 from cibgraph.ingest.base import run_load  # noqa: E402
@@ -63,9 +63,6 @@ from cibgraph.neo4j.db import read  # noqa: E402
 from cibgraph.neo4j.driver import get_driver  # noqa: E402
 
 TOOLKIT = "coordination-network-toolkit==1.5.2"
-COLUMNS = (
-    "message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls",
-)  # fmt: skip
 NETWORKS = ("co_retweet", "co_link", "co_tweet", "co_reply")
 _WORDS = (
     "police protest city people government stop violence support law order today students "
@@ -80,17 +77,6 @@ SLOGANS = (
 )
 
 Directed = dict[tuple[str, str], int]
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    message_id: str
-    user_id: str
-    repost_id: str
-    reply_id: str
-    text: str
-    timestamp: int
-    urls: str
 
 
 def generate(n: int, *, seed: int = 1, hours: int = 12, respell: float = 0.0) -> list[Message]:
@@ -150,34 +136,11 @@ def generate(n: int, *, seed: int = 1, hours: int = 12, respell: float = 0.0) ->
     return out
 
 
-def write_csv(messages: list[Message], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(COLUMNS)
-        for m in messages:
-            w.writerow(
-                (m.message_id, m.user_id, m.user_id, m.repost_id, m.reply_id, m.text, m.timestamp,
-                 m.urls)
-            )  # fmt: skip
-
-
 # ---- the toolkit ---------------------------------------------------------------------------
 
 
-def toolkit(venv: Path, db: Path, *args: str) -> float:
-    """One command of the toolkit's CLI in its own process; its wall time in seconds."""
-    cmd = [str(venv / "bin" / "python"), "-m", "coordination_network_toolkit", str(db), *args]
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        sys.exit(f"toolkit {' '.join(args[:2])} failed: {proc.stderr.strip()[-400:]}")
-    return time.perf_counter() - started
-
-
 def toolkit_table(db: Path, network: str) -> Directed:
-    with sqlite3.connect(db) as con:
-        rows = con.execute(f"select user_1, user_2, weight from {network}_network").fetchall()  # noqa: S608  (a name from NETWORKS)
-    return {(str(a), str(b)): int(w) for a, b, w in rows}
+    return toolkit_edges(db, f"{network}_network")
 
 
 @dataclass(frozen=True, slots=True)
