@@ -9,6 +9,7 @@ from strawberry.extensions import MaxTokensLimiter
 
 from cibgraph.api.graphql.context import request_id_of
 from cibgraph.api.graphql.errors import MaskWithRequestId
+from cibgraph.api.graphql.execution import FlatListExecutor
 from cibgraph.api.graphql.limits import Limits, QueryLimits
 from cibgraph.api.graphql.mutations import Mutation
 from cibgraph.api.graphql.query import Query
@@ -28,6 +29,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=list(TYPES.values()),
+    execution_context_class=FlatListExecutor,  # long lists of flat objects in one pass
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: QueryLimits(LIMITS),
