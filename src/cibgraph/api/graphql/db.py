@@ -38,7 +38,8 @@ NARROW_DEFAULT = "fewer results (first), fewer ids or a smaller depth"
 
 
 HEAVY_WAIT = 10.0  # seconds a heavy traversal may wait in the queue for a slot
-HEAVY_QUEUE = 16  # heavy traversals that may wait at a time; one more is refused at once
+# Heavy traversals that may wait at a time, each at most HEAVY_WAIT; one more is refused at once.
+HEAVY_QUEUE = 64
 RETRY_AFTER = 2  # seconds, the Retry-After of a refused one
 
 
