@@ -30,7 +30,7 @@ from graphql import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-#: Lists shorter than this are completed the usual way: planning would cost more than it saves.
+#: Shorter lists keep graphql-core's path: the one pass is for the long ones.
 MIN_ITEMS = 16
 
 #: One selected field: response key, the item's attribute (None: `__typename`), whether null
@@ -43,7 +43,9 @@ class FlatListExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plans: dict[tuple[int, int], list[Column] | None] = {}
+        # By the identity of the field list, as graphql-core's own `collect_subfields` memo:
+        # the list is kept with its plan, so its id cannot be reused by another one meanwhile.
+        self._plans: dict[tuple[int, int], tuple[Any, list[Column] | None]] = {}
 
     def complete_iterable_value(
         self,
@@ -68,9 +70,11 @@ class FlatListExecutor(StrawberryGraphQLCoreExecutionContext):
         self, item_type: GraphQLOutputType, field_details_list: Any, path: Any
     ) -> list[Column] | None:
         key = (id(item_type), id(field_details_list))
-        if key not in self._plans:
-            self._plans[key] = self._make_plan(item_type, field_details_list, path)
-        return self._plans[key]
+        cached = self._plans.get(key)
+        if cached is None:
+            cached = (field_details_list, self._make_plan(item_type, field_details_list, path))
+            self._plans[key] = cached
+        return cached[1]
 
     def _make_plan(
         self, item_type: GraphQLOutputType, field_details_list: Any, path: Any
@@ -91,14 +95,11 @@ class FlatListExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         columns: list[Column] = []
         for response_key, details in grouped.items():
-            node = details[0].node
-            name = node.name.value
+            name = details[0].node.name.value
             if name == "__typename":
                 columns.append((response_key, None, True, _constant(object_type.name)))
                 continue
-            if node.arguments or node.selection_set is not None:
-                return None
-            field = object_type.fields.get(name)
+            field = object_type.fields.get(name)  # a leaf without arguments, below
             if field is None or field.args or not getattr(field.resolve, "_is_default", False):
                 return None
             definition = field.extensions.get("strawberry-definition")
