@@ -6,7 +6,14 @@ import atexit
 import logging
 import time
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    Driver,
+    GraphDatabase,
+    NotificationDisabledClassification,
+    NotificationMinimumSeverity,
+)
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from cibgraph.settings import Settings, get_settings
@@ -14,6 +21,7 @@ from cibgraph.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 
 _driver: Driver | None = None
+DRIVER_POOL_SIZE = 100  # the driver's own default
 
 
 def _auth(s: Settings) -> tuple[str, str]:
@@ -32,16 +40,18 @@ def get_driver(settings: Settings | None = None) -> Driver:
 
 def open_async_driver(settings: Settings, *, pool_size: int | None = None) -> AsyncDriver:
     """The API's driver: one per process, opened in the app's lifespan (`pool_size`: at most
-    that many connections; default the driver's)."""
-    if pool_size is None:
-        return AsyncGraphDatabase.driver(
-            settings.neo4j_uri, auth=_auth(settings), user_agent="cibgraph-api"
-        )
+    that many connections; default the driver's).
+
+    Its notification filter is the runner's sessions' own (`runner._SESSION_NOTIFICATIONS`),
+    set on the driver because the async runner sends through `execute_query`, which takes no
+    session configuration."""
     return AsyncGraphDatabase.driver(
         settings.neo4j_uri,
         auth=_auth(settings),
         user_agent="cibgraph-api",
-        max_connection_pool_size=pool_size,
+        notifications_min_severity=NotificationMinimumSeverity.WARNING,
+        notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
+        max_connection_pool_size=DRIVER_POOL_SIZE if pool_size is None else pool_size,
     )
 
 

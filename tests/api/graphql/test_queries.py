@@ -128,6 +128,34 @@ def test_neighbourhood_reads_the_properties_selected(seeded: Driver, settings: S
     )
 
 
+def test_accounts_by_handle_reads_what_is_selected(seeded: Driver, gql: Gql) -> None:
+    """Only the selected properties are read, through fragments; `properties` reads them all."""
+    body = gql(
+        """{ lean: accountsByHandle(handle: "alice") { key ...Named }
+             full: accountsByHandle(handle: "alice") { ... on Account { name properties } } }
+        fragment Named on Account { handle createdAt }""",
+        role="reader",
+    )
+    d = body["data"]
+    assert d["lean"] == [
+        {"key": "twitter:1", "handle": "alice", "createdAt": "2019-08-01T10:00:00+00:00"}
+    ]
+    assert d["full"] == [
+        {
+            "name": "Alice Smith",
+            "properties": {
+                "key": "twitter:1",
+                "platform": "twitter",
+                "platform_id": "1",
+                "handle": "alice",
+                "name": "Alice Smith",
+                "description": "news fan",
+                "created_at": "2019-08-01T10:00:00+00:00",
+            },
+        }
+    ]
+
+
 def test_shortest_paths(seeded: Driver, gql: Gql) -> None:
     body = gql(
         """query($a: ID!, $b: ID!) {

@@ -241,6 +241,7 @@ class Query:
                 "handle": _text("handle", handle),
                 "platform": platform,
                 "limit": page_size(first),
+                "props": NODE_PROPS.props_for(selected(info)),
             },
         )
         return [e for r in rows if (e := build_entity(r["label"], r["props"])) is not None]

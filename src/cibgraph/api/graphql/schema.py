@@ -12,6 +12,7 @@ from cibgraph.api.graphql.errors import MaskWithRequestId
 from cibgraph.api.graphql.execution import FlatListExecutor
 from cibgraph.api.graphql.limits import Limits, QueryLimits
 from cibgraph.api.graphql.mutations import Mutation
+from cibgraph.api.graphql.parsing import ParsedDocuments
 from cibgraph.api.graphql.query import Query
 from cibgraph.api.graphql.types import TYPES
 
@@ -32,6 +33,7 @@ schema = strawberry.Schema(
     execution_context_class=FlatListExecutor,  # long lists of flat objects in one pass
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ParsedDocuments,  # each query text parsed once per process
         lambda: QueryLimits(LIMITS),
         lambda: MaskWithRequestId(request_id_of),
     ],
