@@ -272,12 +272,20 @@ def process_tree_rss_kib(pid: int) -> int:
     return total
 
 
+def served_workers(workers: int | None) -> int:
+    """How many API processes `demo_api(workers=...)` serves with."""
+    from cibgraph.settings import Settings
+
+    return workers if workers is not None else Settings().workers()
+
+
 @contextmanager
 def demo_api(
-    workdir: Path | None, *, reuse: bool, keep: bool, workers: int = 1
+    workdir: Path | None, *, reuse: bool, keep: bool, workers: int | None = 1
 ) -> Iterator[DemoApi]:
-    """Load the demo on the bench instance, detect, serve the API (`workers` processes, through
-    `cibgraph serve`); stop it all afterwards."""
+    """Load the demo on the bench instance, detect, serve the API (one uvicorn process, or
+    `cibgraph serve` with `workers` processes; None: as many as `cibgraph serve` picks); stop it
+    all afterwards."""
     os.environ.update(ENV)
     env = {**os.environ, **ENV}
     from cibgraph.api.auth import Role, create_key
@@ -321,7 +329,9 @@ def demo_api(
                        "--log-level", "warning", "--no-access-log"]  # fmt: skip
             else:
                 cmd = [str(Path(sys.executable).parent / "cibgraph"), "serve", "--host", API_HOST,
-                       "--port", str(API_PORT), "--workers", str(workers)]  # fmt: skip
+                       "--port", str(API_PORT)]  # fmt: skip
+                if workers is not None:
+                    cmd += ["--workers", str(workers)]
             api = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         _wait_http(API_URL, api)
         gid, account_key, sample = _state_account(API_URL, key, out / "truth.csv")

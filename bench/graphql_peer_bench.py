@@ -36,7 +36,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_bench import API_URL, ENV, ROOT, _post, _wait_http, demo_api, drive
+from bench.api_bench import (
+    API_URL,
+    ENV,
+    ROOT,
+    _post,
+    _wait_http,
+    demo_api,
+    drive,
+    served_workers,
+)
 
 PEER_DIR = ROOT / "bench" / "graphql_peer"
 PEER_PORT = 8766
@@ -196,7 +205,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=200, help="Requests per workload and level.")
     ap.add_argument("--levels", default="1,8,32", help="Concurrent clients, comma-separated.")
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="API processes.")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="API processes (default: as many as `cibgraph serve` picks).")  # fmt: skip
     ap.add_argument("--workloads", default="network,neighbourhood,handle")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
@@ -263,8 +273,9 @@ def main() -> None:
             if lv.first_error:
                 print(f"  {kind} x{clients} {who} first error: {lv.first_error}")
     one, five, fifteen = os.getloadavg()
+    workers = served_workers(args.workers)
     print(f"\n{os.cpu_count()} cores; load average {one:.1f} / {five:.1f} / {fifteen:.1f}; "
-          f"{args.workers} cibgraph API worker(s), one node process; {args.requests} requests "
+          f"{workers} cibgraph API worker(s), one node process; {args.requests} requests "
           f"per level")  # fmt: skip
 
 

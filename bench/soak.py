@@ -13,7 +13,7 @@ It prints requests and errors by kind (HTTP status, GraphQL error code, transpor
 p50/p95 per kind, and the API's resident memory (VmRSS of the server and all its workers) after
 the warm-up and at the end.
 
-The API runs `--workers` processes (default: one per core, as `cibgraph serve` does). A heavy
+The API runs `--workers` processes (default: as many as `cibgraph serve` picks). A heavy
 traversal refused under overload is a fast 503 with Retry-After, by design; with `--retry` a
 client honours it once (waits the advised delay, sends the request again), and the report gives
 both the raw count of 503s and the errors left after the retries. A retried request's latency
@@ -45,6 +45,7 @@ from bench.api_bench import (
     _post,
     demo_api,
     process_tree_rss_kib,
+    served_workers,
 )
 
 NETWORK = """
@@ -126,7 +127,8 @@ def main() -> None:
     ap.add_argument("--warmup", type=float, default=20.0, help="Seconds before RSS is read.")
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--reuse", action="store_true", help="Keep the data already loaded.")
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="API processes.")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="API processes (default: as many as `cibgraph serve` picks).")  # fmt: skip
     ap.add_argument("--retry", action="store_true", help="Honour Retry-After once.")
     args = ap.parse_args()
 
@@ -170,7 +172,7 @@ def main() -> None:
               f"the end ({growth:+.1f}%)")  # fmt: skip
         one, five, fifteen = os.getloadavg()
         print(f"{os.cpu_count()} cores; load average {one:.1f} / {five:.1f} / {fifteen:.1f}; "
-              f"{args.workers} API worker(s)")  # fmt: skip
+              f"{served_workers(args.workers)} API worker(s)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from neo4j import Driver
 
 from cibgraph.settings import Settings
@@ -103,4 +104,20 @@ def test_each_worker_gets_its_share_of_the_connections() -> None:
     assert Settings(api_workers=2, api_connections=64).pool_size() == 32
     assert Settings(api_workers=3, api_connections=64).pool_size() == 21
     assert Settings(api_workers=16, api_connections=64).pool_size() == 8  # never below 8
-    assert Settings(api_workers=0).workers() == (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize(
+    ("uri", "cores", "expected"),
+    [
+        ("neo4j://127.0.0.1:7687", 2, 1),  # a core is left to the local Neo4j
+        ("bolt://localhost", 8, 7),
+        ("neo4j://[::1]:7687", 1, 1),  # never fewer than one
+        ("neo4j://neo4j:7687", 2, 2),  # Neo4j elsewhere (compose's service): one per core
+    ],
+)
+def test_the_default_workers_leave_a_core_to_a_local_neo4j(
+    monkeypatch: pytest.MonkeyPatch, uri: str, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert Settings(api_workers=0, neo4j_uri=uri).workers() == expected
+    assert Settings(api_workers=3, neo4j_uri=uri).workers() == 3
