@@ -29,7 +29,8 @@ def serve(
             "--workers",
             min=1,
             max=64,
-            help="API worker processes (default: API_WORKERS, or one per core).",
+            help="API worker processes (default: API_WORKERS, or one per core less one "
+            "for a local Neo4j).",
         ),
     ] = None,
 ) -> None:
