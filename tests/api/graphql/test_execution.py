@@ -1,4 +1,4 @@
-"""The one-pass completion of flat lists answers exactly as graphql-core does, errors included."""
+"""The one-pass completion of plain lists answers exactly as graphql-core does, errors included."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import enum
 import json
 from typing import Any
 
+import pytest
 import strawberry
+from graphql.execution.executor import Executor
 from strawberry.extensions import SchemaExtension
 
-from cibgraph.api.graphql import execution
 from cibgraph.api.graphql.execution import FlatListExecutor
 from cibgraph.api.graphql.schema import schema as api_schema
 from cibgraph.api.graphql.types import GraphEdge
@@ -38,6 +39,53 @@ class Row:
 @strawberry.type
 class Holder:
     rows: list[Row]
+
+
+@strawberry.type
+class Owner:
+    name: str
+    nick: str | None
+
+
+@strawberry.interface
+class Thing:
+    key: str
+
+
+@strawberry.type
+class Cat(Thing):
+    lives: int
+    tags: list[str]
+
+
+@strawberry.type
+class Dog(Thing):
+    good: bool
+    owner: Owner | None
+
+
+@strawberry.type
+class Holding:  # as a network's member: a plain object around an interface
+    thing: Thing
+    score: float | None
+    notes: list[str]
+
+
+@strawberry.type
+class HoldingEdge:
+    cursor: str
+    node: Holding
+
+
+def _things(count: int) -> list[Thing]:
+    return [
+        Cat(key=f"c{i}", lives=i % 9, tags=["a", f"t{i}"])
+        if i % 2
+        else Dog(
+            key=f"d{i}", good=i % 4 == 0, owner=Owner(name=f"o{i}", nick=None) if i % 3 else None
+        )
+        for i in range(count)
+    ]
 
 
 def _rows(count: int, *, broken: int | None = None) -> list[Row]:
@@ -69,6 +117,27 @@ class Query:
         return [Holder(rows=_rows(20)) for _ in range(20)]
 
     @strawberry.field
+    def things(self) -> list[Thing]:
+        return _things(40)
+
+    @strawberry.field
+    def pets(self) -> list[Cat | Dog]:
+        return _things(30)  # type: ignore[return-value]  # Cats and Dogs
+
+    @strawberry.field
+    def holdings(self, broken: int | None = None) -> list[HoldingEdge]:
+        edges = [
+            HoldingEdge(
+                cursor=f"h{i}",
+                node=Holding(thing=t, score=None if i % 5 else i / 10, notes=["x", t.key]),
+            )
+            for i, t in enumerate(_things(50))
+        ]
+        if broken is not None:
+            edges[broken].node.notes.append(None)  # type: ignore[arg-type]  # null in [String!]
+        return edges
+
+    @strawberry.field
     def edges(self) -> list[GraphEdge]:
         return [
             GraphEdge(
@@ -96,6 +165,11 @@ QUERIES = [
     "{ rows(broken: 7) { id n } }",  # null in a non-null field: the same error, same path
     "{ rows(count: 3) { id n } }",  # short: graphql-core's path
     "{ edges { id type source target properties } }",
+    "{ things { key __typename ... on Cat { lives tags } ... on Dog { good owner { name nick } } } }",  # noqa: E501
+    "{ things { ...T } } fragment T on Thing { key ... on Dog { owner { n: name } } }",
+    "{ pets { __typename ... on Cat { key lives } } }",  # a union
+    "{ holdings { cursor node { score notes thing { key ... on Dog { good } } } } }",
+    "{ holdings(broken: 5) { node { notes } } }",  # null in [String!]: the same error
 ]
 
 
@@ -120,21 +194,34 @@ def test_null_in_non_null_field_is_reported_at_its_path() -> None:
     assert [e.path for e in result.errors] == [["rows", 7, "n"]]
 
 
-def test_the_flat_path_is_taken_for_flat_lists_only() -> None:
-    calls: list[int] = []
-    original = execution._complete_flat
+def test_the_one_pass_is_taken_for_plain_lists_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """graphql-core completes a list only when the one pass cannot (its path, by field)."""
+    by_graphql_core: list[Any] = []
+    original = Executor.complete_iterable_value
 
-    def counting(plan: Any, items: list[Any]) -> Any:
-        calls.append(len(items))
-        return original(plan, items)
+    def recording(self: Executor, item_type: Any, details: Any, info: Any, path: Any,
+                  *args: Any) -> Any:  # fmt: skip
+        by_graphql_core.append(path.key)
+        return original(self, item_type, details, info, path, *args)
 
-    execution._complete_flat = counting
-    try:
-        _answer(FLAT, "{ edges { id type source target } }")
-        _answer(FLAT, "{ rows { id doubled } }")
-    finally:
-        execution._complete_flat = original
-    assert calls == [2_000]  # the edges only: `doubled` has a resolver
+    monkeypatch.setattr(Executor, "complete_iterable_value", recording)
+
+    def lists(query: str) -> list[Any]:
+        by_graphql_core.clear()
+        _answer(FLAT, query)
+        return list(by_graphql_core)
+
+    assert lists("{ edges { id type source target } }") == []
+    assert (
+        lists("{ holdings { cursor node { score notes thing { key ... on Dog { good } } } } }")
+        == []
+    )
+    assert lists("{ things { key ... on Dog { owner { name } } } pets { __typename } }") == []
+    assert lists("{ rows { id doubled } }") == ["rows"]  # `doubled` has a resolver
+    assert lists("{ maybe { id } }") == ["maybe"]  # nullable items
+    assert lists("{ rows(count: 3) { id } }") == ["rows"]  # short
+    # A null in [String!] at item 5: graphql-core completes the list again, and reports it.
+    assert lists("{ holdings(broken: 5) { node { notes } } }")[0] == "holdings"
 
 
 class Wrapping(SchemaExtension):
