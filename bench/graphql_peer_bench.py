@@ -5,7 +5,7 @@ loaded and detected, a reader key, the API served by `--workers` processes), the
 from bench/graphql_peer/ (@neo4j/graphql on Apollo Server, `npm install` there first) over the
 same database. For each workload it first checks that both answer the same (normalised: global
 ids decoded, the same nodes, edges and members in the same order), then drives both, one after
-the other, at each level of concurrent clients (asyncio + httpx, one keep-alive connection per
+the other, at each level of concurrent clients (asyncio + aiohttp, one keep-alive connection per
 client, from this process), `--requests` requests per level:
 
 - `network`: a detected network and its first 50 members (score, evidence, key, handle);
