@@ -335,8 +335,9 @@ def demo_api(
                        "--factory", "--host", API_HOST, "--port", str(API_PORT),
                        "--log-level", "warning", "--no-access-log"]  # fmt: skip
             else:
+                # No access log: the peer (bench/graphql_peer) logs no request either.
                 cmd = [str(Path(sys.executable).parent / "cibgraph"), "serve", "--host", API_HOST,
-                       "--port", str(API_PORT)]  # fmt: skip
+                       "--port", str(API_PORT), "--no-access-log"]  # fmt: skip
                 if workers is not None:
                     cmd += ["--workers", str(workers)]
             api = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

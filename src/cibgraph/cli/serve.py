@@ -33,6 +33,14 @@ def serve(
             "for a local Neo4j).",
         ),
     ] = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log a line per request (uvicorn's access log; without it a worker served "
+            "~4% more look-ups a second).",
+        ),
+    ] = True,
 ) -> None:
     """Serve the GraphQL API (GraphiQL at /graphql, health at /healthz).
 
@@ -72,4 +80,5 @@ def serve(
         port=port,
         workers=n if n > 1 else None,
         http="cibgraph.api.protocol:NoDelayHTTPProtocol",
+        access_log=access_log,
     )
