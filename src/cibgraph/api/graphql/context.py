@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from strawberry.fastapi import BaseContext
 
 from cibgraph.api.auth import Principal
@@ -26,8 +28,12 @@ class Context(BaseContext):
         self.db = db
         self.principal = principal
         self.request_id = request_id
-        self.loaders = Loaders(db)
         self.runner = runner  # starts detection runs; None where the server cannot
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """This request's DataLoaders, made when a resolver first asks (a look-up needs none)."""
+        return Loaders(self.db)
 
     @property
     def author(self) -> str:
