@@ -88,6 +88,18 @@ HOOD = """query($id: ID!) {
 fragment Named on Account { handle createdAt }"""
 
 
+#: Every stored property of the seeded account twitter:1, as `properties` answers them.
+ALICE = {
+    "key": "twitter:1",
+    "platform": "twitter",
+    "platform_id": "1",
+    "handle": "alice",
+    "name": "Alice Smith",
+    "description": "news fan",
+    "created_at": "2019-08-01T10:00:00+00:00",
+}
+
+
 def test_neighbourhood_reads_the_properties_selected(seeded: Driver, settings: Settings) -> None:
     """Properties the client does not select are not fetched; those it selects are exact."""
     from tests.api.conftest import execute
@@ -106,15 +118,7 @@ def test_neighbourhood_reads_the_properties_selected(seeded: Driver, settings: S
                       {"id": A1})  # fmt: skip
     assert full.errors is None
     nodes = {n["key"]: n for n in full.data["neighbourhood"]["nodes"]}
-    assert nodes["twitter:1"]["properties"] == {
-        "key": "twitter:1",
-        "platform": "twitter",
-        "platform_id": "1",
-        "handle": "alice",
-        "name": "Alice Smith",
-        "description": "news fan",
-        "created_at": "2019-08-01T10:00:00+00:00",
-    }
+    assert nodes["twitter:1"]["properties"] == ALICE
     used = [e for e in full.data["neighbourhood"]["edges"] if e["type"] == "USED_IP"]
     assert sorted(e["properties"]["first_seen"] for e in used) == [
         "2019-08-01T00:00:00+00:00",
@@ -140,20 +144,7 @@ def test_accounts_by_handle_reads_what_is_selected(seeded: Driver, gql: Gql) -> 
     assert d["lean"] == [
         {"key": "twitter:1", "handle": "alice", "createdAt": "2019-08-01T10:00:00+00:00"}
     ]
-    assert d["full"] == [
-        {
-            "name": "Alice Smith",
-            "properties": {
-                "key": "twitter:1",
-                "platform": "twitter",
-                "platform_id": "1",
-                "handle": "alice",
-                "name": "Alice Smith",
-                "description": "news fan",
-                "created_at": "2019-08-01T10:00:00+00:00",
-            },
-        }
-    ]
+    assert d["full"] == [{"name": "Alice Smith", "properties": ALICE}]
 
 
 def test_shortest_paths(seeded: Driver, gql: Gql) -> None:
