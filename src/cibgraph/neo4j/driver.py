@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 import time
+from typing import Any
 
 from neo4j import (
     AsyncDriver,
@@ -22,6 +23,13 @@ logger = logging.getLogger(__name__)
 
 _driver: Driver | None = None
 DRIVER_POOL_SIZE = 100  # the driver's own default
+#: The notifications a server sends back (`runner`): none of the UNRECOGNIZED ones (queries name
+#: labels and properties a young database has not seen yet), nothing below WARNING. Set per
+#: session by the sync runner, on the API's async driver for its `execute_query` calls.
+NOTIFICATIONS: dict[str, Any] = {
+    "notifications_min_severity": NotificationMinimumSeverity.WARNING,
+    "notifications_disabled_classifications": [NotificationDisabledClassification.UNRECOGNIZED],
+}
 
 
 def _auth(s: Settings) -> tuple[str, str]:
@@ -42,16 +50,14 @@ def open_async_driver(settings: Settings, *, pool_size: int | None = None) -> As
     """The API's driver: one per process, opened in the app's lifespan (`pool_size`: at most
     that many connections; default the driver's).
 
-    Its notification filter is the runner's sessions' own (`runner._SESSION_NOTIFICATIONS`),
-    set on the driver because the async runner sends through `execute_query`, which takes no
-    session configuration."""
+    Its notification filter (`NOTIFICATIONS`) is set on the driver because the async runner
+    sends through `execute_query`, which takes no session configuration."""
     return AsyncGraphDatabase.driver(
         settings.neo4j_uri,
         auth=_auth(settings),
         user_agent="cibgraph-api",
-        notifications_min_severity=NotificationMinimumSeverity.WARNING,
-        notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
         max_connection_pool_size=DRIVER_POOL_SIZE if pool_size is None else pool_size,
+        **NOTIFICATIONS,
     )
 
 

@@ -25,12 +25,15 @@ class ParsedDocuments(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         ctx = self.execution_context
-        key = (ctx.query or "", tuple(sorted(ctx.parse_options.items())))
-        known = _PARSED.get(key) if ctx.query else None
+        if not ctx.query:  # strawberry reports the missing query
+            yield
+            return
+        key = (ctx.query, tuple(sorted(ctx.parse_options.items())))
+        known = _PARSED.get(key)
         if known is not None:
             ctx.graphql_document = known  # strawberry then skips its own parse
         yield
-        if known is None and ctx.query and ctx.graphql_document is not None:
+        if known is None and ctx.graphql_document is not None:
             if len(_PARSED) >= PARSED_KEPT:
                 _PARSED.clear()
             _PARSED[key] = ctx.graphql_document

@@ -30,7 +30,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=list(TYPES.values()),
-    execution_context_class=FlatListExecutor,  # long lists of flat objects in one pass
+    execution_context_class=FlatListExecutor,  # long lists of plain objects in one pass
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         ParsedDocuments,  # each query text parsed once per process
